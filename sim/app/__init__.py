@@ -1,0 +1,1 @@
+"""Web dashboard (Solara/Mesa) support code for ddsim."""

@@ -1,0 +1,163 @@
+"""The ``ddsim`` command line: run, check, compare, schema, list-actions, list-params.
+
+A thin layer: it loads scenarios, builds models, and prints or writes results.
+Bad input exits with code 2 and a message naming file, line and field; a failed
+expectation exits with code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.scenario.errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  pretty_exceptions_show_locals=False,
+                  help="Simulate how defence diplomacy builds trust between states.")
+console = Console()
+err_console = Console(stderr=True)
+
+ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: the built-in demo).",
+                             show_default=False)
+
+
+def _load(path: Optional[Path]):
+    from sim.model import BUILTIN_SCENARIO
+    from sim.scenario.loader import load_scenario
+    return load_scenario(path or BUILTIN_SCENARIO)
+
+
+@app.command()
+def run(scenario: Optional[Path] = ScenarioArg,
+        variant: Optional[str] = typer.Option(None, "--variant", "-v",
+                                              help="Variant to run (default: the file's)."),
+        seed: int = typer.Option(0, "--seed", "-s", help="Random seed (same seed, same results)."),
+        steps: Optional[int] = typer.Option(None, help="Stop after this many steps."),
+        out: Path = typer.Option(Path("results"), "--out", "-o",
+                                 help="Folder for Parquet, CSV and PNG outputs."),
+        plots: bool = typer.Option(True, help="Write PNG plots."),
+        top: int = typer.Option(8, help="How many of the largest trust changes to list.")):
+    """Run a scenario, print a summary and write results to --out."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sim.model import DefenceDiplomacyModel
+    from sim.summary import print_summary
+    loaded = _load(scenario)
+    model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps)
+    with Progress(TextColumn("[bold]simulating"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total} steps"), TimeRemainingColumn(), console=err_console,
+                  transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("run", total=model.n_steps)
+        model.run(progress=lambda done, total: bar.update(task, completed=done))
+    res = model.results()
+    print_summary(console, res, top=top)
+    written = res.save(out, plots=plots)
+    console.print(f"\n[bold]Wrote[/bold] {len(written)} files to {out}/ "
+                  f"({', '.join(sorted({p.name for p in written})[:6])}, ...)")
+
+
+@app.command()
+def check(scenarios: list[Path] = typer.Argument(..., help="Scenario or variant files."),
+          run_expectations: bool = typer.Option(True, "--expectations/--no-expectations",
+                                                help="Also run the scenario and check its "
+                                                     "expectations.")):
+    """Validate scenario files and check their expectations (exit 1 if any fails)."""
+    from sim.expectations import check_expectations
+    from sim.scenario.loader import load_scenario
+    failed = bad = False
+    for path in scenarios:
+        try:
+            loaded = load_scenario(path)
+        except InputError as exc:
+            err_console.print(f"[red]invalid[/red] {exc}")
+            bad = True
+            continue
+        console.print(f"[green]valid[/green] {path}: {len(loaded.scenario.states)} states, "
+                      f"{len(loaded.scenario.events)} events, "
+                      f"{len(loaded.scenario.recurring)} recurring, "
+                      f"{len(loaded.scenario.variants)} variants")
+        for w in loaded.warnings:
+            console.print(f"  [yellow]warning[/yellow] {w}")
+        if run_expectations and loaded.scenario.expectations:
+            table = Table("expectation", "variant", "result", "detail", title=str(path))
+            for o in check_expectations(loaded):
+                table.add_row(o.id, str(o.variant), "[green]pass[/green]" if o.passed
+                              else "[red]FAIL[/red]", o.detail)
+                failed |= not o.passed
+            console.print(table)
+    if bad:
+        raise typer.Exit(2)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                              help="Write to this file instead of stdout.")):
+    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    from sim.scenario.schema import Scenario
+    text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"wrote {out}")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command("list-actions")
+def list_actions(kind: Optional[str] = typer.Argument(None, help="Show one kind in full.")):
+    """The action catalogue: every kind with its weights and sources."""
+    from sim.catalogue import CATALOGUE, SOURCES
+    if kind:
+        if kind not in CATALOGUE:
+            from sim.parameters import closest
+            err_console.print(f"unknown action kind '{kind}'; did you mean "
+                              f"'{closest(kind, list(CATALOGUE))}'? See `ddsim list-actions`.")
+            raise typer.Exit(2)
+        k = CATALOGUE[kind]
+        console.print(f"[bold]{k.name}[/bold] ({k.form})\n{k.doc}\n")
+        for name, reason in k.reasons.items():
+            console.print(f"  {name} = {getattr(k, name)}: {reason}")
+        for s in k.sources:
+            console.print(f"  [dim]{s}: {SOURCES[s]}[/dim]")
+        return
+    table = Table("kind", "form", "fwd", "back", "obs", "visibility", "cost", "gate",
+                  "institution", "sources")
+    for k in CATALOGUE.values():
+        table.add_row(k.name, k.form, f"{k.forward:g}", f"{k.back:g}", f"{k.observer:g}",
+                      "covert" if k.covert else f"{k.visibility:g}", k.cost_basis,
+                      k.gate or "", k.institution or k.ends_institution and
+                      f"ends {k.ends_institution}" or "", ", ".join(k.sources))
+    console.print(table)
+
+
+@app.command("list-params")
+def list_params():
+    """Every model parameter with its default, unit and reason."""
+    from sim.parameters import Parameters
+    table = Table("parameter", "default", "unit", "reason")
+    for row in Parameters.describe():
+        table.add_row(row["name"], str(row["default"]), row["unit"], row["reason"])
+    console.print(table)
+    console.print("Action weights are overridden as [bold]kind.field[/bold] "
+                  "(e.g. military_aid.forward); see `ddsim list-actions KIND`.")
+
+
+def main() -> None:
+    """Entry point: run the app, turning input errors into exit code 2 without a traceback."""
+    try:
+        app()
+    except InputError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

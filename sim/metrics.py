@@ -1,0 +1,43 @@
+"""Network-level measures of a trust matrix (DESIGN section 8). Plain numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def offdiag_mask(n: int) -> np.ndarray:
+    """Boolean N x N mask of the off-diagonal pairs."""
+    return ~np.eye(n, dtype=bool)
+
+
+def row_means(a: np.ndarray) -> np.ndarray:
+    """Mean of each row over the other states (diagonal excluded)."""
+    n = a.shape[0]
+    return (a.sum(axis=1) - np.diagonal(a)) / max(n - 1, 1)
+
+
+def col_means(a: np.ndarray) -> np.ndarray:
+    """Mean of each column over the other states (diagonal excluded)."""
+    n = a.shape[0]
+    return (a.sum(axis=0) - np.diagonal(a)) / max(n - 1, 1)
+
+
+def group_mean(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> float:
+    """Mean of ``a[i, j]`` for i in ``rows``, j in ``cols``, i != j; NaN if no such pair."""
+    block = a[np.ix_(rows, cols)]
+    same = rows[:, None] == cols[None, :]
+    count = block.size - int(same.sum())
+    if count == 0:
+        return float("nan")
+    return float((block.sum() - block[same].sum()) / count)
+
+
+def polarisation(trust: np.ndarray) -> float:
+    """Standard deviation of off-diagonal trust: high when relations split into friends and foes."""
+    return float(trust[offdiag_mask(trust.shape[0])].std())
+
+
+def density(trust: np.ndarray, threshold: float) -> float:
+    """Share of directed pairs whose trust exceeds ``threshold`` (edges of the trust network)."""
+    n = trust.shape[0]
+    return float(((trust > threshold) & offdiag_mask(n)).sum() / max(n * (n - 1), 1))

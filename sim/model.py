@@ -1,0 +1,237 @@
+"""The Mesa model: states as agents over a numpy trust world, driven by a scenario.
+
+Built from keyword arguments with defaults, seeded with ``rng``, so Mesa's
+``batch_run``, the sweep runner and the dashboard all build it the same way::
+
+    model = DefenceDiplomacyModel("scenarios/classroom_rivals.yaml", rng=1)
+    model.run()                       # or model.step() repeatedly
+    model.results().trust_pair("XRA", "XBL")
+
+Any model parameter or action weight can be passed by keyword
+(``lam=0.98``, ``**{"military_aid.forward": 1.5}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import metrics
+from sim.agents import StateAgent
+from sim.eventlog import EventLog
+from sim.policies import decide, endogenous_magnitudes
+from sim.scenario.compile import ModelInputs, compile_inputs, event_to_action
+from sim.scenario.loader import LoadedScenario, load_scenario
+from sim.scenario.schema import Event
+from sim.world import Action, World
+
+BUILTIN_SCENARIO = Path(__file__).parent / "data" / "demo.yaml"
+"""The small scenario run when none is given."""
+
+
+class DefenceDiplomacyModel(mesa.Model):
+    """Defence diplomacy and trust between states (see docs/model.md, the ODD description).
+
+    Args:
+        scenario: path of a scenario file, an already loaded scenario, or None for
+            the built-in demo scenario.
+        variant: name of a variant of the scenario (None: its default variant).
+        rng: seed or numpy Generator (Mesa's convention); same seed, same results.
+        steps: stop after this many steps (None: the whole calendar).
+        **overrides: model parameters and ``kind.field`` action weights.
+    """
+
+    def __init__(self, scenario: str | Path | LoadedScenario | None = None,
+                 variant: str | None = None, rng: Any = None, steps: int | None = None,
+                 **overrides: Any):
+        super().__init__(rng=rng)
+        if scenario is None:
+            scenario = BUILTIN_SCENARIO
+        self.loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+        self.inputs: ModelInputs = compile_inputs(self.loaded, variant, overrides)
+        inp = self.inputs
+        self.variant = inp.variant
+        self.calendar = inp.calendar
+        self.params = inp.params
+        self.codes = inp.codes
+        self._index = {c: i for i, c in enumerate(self.codes)}
+        self.n_steps = inp.calendar.n_steps if steps is None else min(int(steps),
+                                                                        inp.calendar.n_steps)
+        self.world = World(inp.params, inp.catalogue, inp.gdp, inp.capability, inp.proximity,
+                           inp.trust0, inp.confidence0, inp.prior, inp.codes)
+        self.states: list[StateAgent] = [
+            StateAgent(self, i, c, inp.names[i], float(inp.gdp[i]), float(inp.capability[i]),
+                       inp.memberships[i], float(inp.budgets[i]))
+            for i, c in enumerate(self.codes)]
+        self.log = EventLog(self.codes)
+        self.warnings: list[str] = [str(w) for w in inp.warnings]
+        self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self.interop_snapshots: list[np.ndarray] = []
+        self._pending: list[Action] = []
+        self._set_policies(0)
+        self.metrics: dict[str, Any] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters=self._model_reporters(),
+            agent_reporters={"iso3": "iso3", "policy": "policy", "trust_out": "trust_out",
+                             "trust_in": "trust_in", "aid_given_eur_bn": "aid_given_eur_bn"})
+        self._record()
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def date(self) -> dt.date:
+        """The calendar date of the period last simulated (the start before any step)."""
+        return self.calendar.label(self.steps)
+
+    @property
+    def trust(self) -> np.ndarray:
+        """Current trust matrix T (row trusts column)."""
+        return self.world.trust
+
+    def index_of(self, code: str) -> int:
+        """Index of a state by ISO3 code; KeyError with the known codes if absent."""
+        try:
+            return self._index[code]
+        except KeyError:
+            raise KeyError(f"'{code}' is not a state of this scenario "
+                           f"({', '.join(self.codes)})") from None
+
+    def trust_between(self, a: str, b: str) -> float:
+        """Current trust of ``a`` in ``b``."""
+        return float(self.world.trust[self.index_of(a), self.index_of(b)])
+
+    # --- running -------------------------------------------------------------------------
+    def step(self) -> None:
+        """Simulate one calendar period: forget, replay events, decide, record."""
+        if self.steps > self.n_steps:
+            self.running = False
+            return
+        t = self.steps
+        self.world.begin_step(t)
+        self._set_policies(t)
+        for action in self.inputs.actions_by_step[t]:
+            self._apply(action)
+        for action in self._pending:
+            self._apply(action)
+        self._pending.clear()
+        self._decide()
+        self._record()
+        if self.steps >= self.n_steps:
+            self.running = False
+
+    def run(self, progress: Any = None) -> "DefenceDiplomacyModel":
+        """Run to the end of the calendar; ``progress(done, total)`` is called each step."""
+        while self.running and self.steps < self.n_steps:
+            self.step()
+            if progress is not None:
+                progress(self.steps, self.n_steps)
+        return self
+
+    def apply_action(self, kind: str, actor: str | None = None,
+                     recipient: str | list[str] | None = None,
+                     participants: list[str] | None = None, target: str | None = None,
+                     magnitude: float | None = None, unit: str | None = None,
+                     note: str = "", now: bool = True) -> None:
+        """Apply an action by hand (instructor or notebook), validated like a scenario event.
+
+        With ``now=True`` it takes effect immediately on the current state; otherwise
+        it is applied during the next step. Raises ``ScenarioError`` on bad input.
+        """
+        from sim.scenario.checks import Checker, Names, check_event
+        from sim.scenario.errors import ScenarioError
+        date = self.calendar.label(max(self.steps, 1))
+        ev = Event(kind=kind, actor=actor, recipient=recipient, participants=participants,
+                   target=target, magnitude=magnitude, unit=unit, date=date, note=note,
+                   source="instructor action")
+        ck = Checker("instructor action", {})
+        check_event(ck, Names(self.loaded.scenario), (), ev)
+        if ck.issues:
+            raise ScenarioError(ck.issues)
+        action = event_to_action(ev, self._index)
+        action.origin = "instructor"
+        if now:
+            self._apply(action)
+            self.metrics = self._compute_metrics()
+        else:
+            self._pending.append(action)
+
+    def results(self) -> "Results":
+        """The run's outputs as DataFrames, files and plots."""
+        from sim.results import Results
+        return Results(self)
+
+    # --- internals -----------------------------------------------------------------------
+    def _apply(self, action: Action) -> None:
+        applied = self.world.apply(action)
+        self.log.add(self.steps, self.date, action, applied)
+        for w in applied.warnings:
+            self.warnings.append(f"{self.date:%Y-%m}: {w}")
+
+    def _set_policies(self, t: int) -> None:
+        row = self.inputs.policy_by_step[min(t, self.calendar.n_steps)]
+        for agent in self.states:
+            agent.policy = row[agent.index]
+
+    def _decide(self) -> None:
+        groups = self.agents.select(lambda a: a.policy != "scripted")
+        if not len(groups):
+            return
+        deciders = np.array(groups.get("index"), dtype=np.intp)
+        policies = groups.get("policy")
+        budgets = np.array(groups.get("budget"), dtype=float)
+        dec = decide(self.world, deciders, policies, budgets, self.rng)
+        for kind_name, (actors, recipients) in dec.actions.items():
+            sizes = endogenous_magnitudes(self.world, kind_name, actors)
+            weights = self.world.apply_batch(kind_name, actors, recipients, sizes)
+            self.log.add_batch(self.steps, self.date, kind_name, actors, recipients, sizes,
+                               weights)
+        donors, needy, amounts = dec.aid
+        if donors.size:
+            weights = self.world.apply_batch("military_aid", donors, needy, amounts)
+            self.log.add_batch(self.steps, self.date, "military_aid", donors, needy, amounts,
+                               weights)
+
+    def _compute_metrics(self) -> dict[str, Any]:
+        t = self.world.trust
+        inp = self.inputs
+        out: dict[str, Any] = {
+            "trust_out": metrics.row_means(t), "trust_in": metrics.col_means(t),
+            "mean_trust": float(metrics.row_means(t).mean()),
+            "polarisation": metrics.polarisation(t),
+            "density": metrics.density(t, self.params.density_threshold),
+            "mean_interop": float(metrics.row_means(self.world.interop).mean()),
+            "aid_total_eur_bn": float(self.world.aid.sum()),
+        }
+        for a, b in inp.focal_pairs:
+            out[f"trust {a}->{b}"] = float(t[self._index[a], self._index[b]])
+        for g in inp.focal_groups:
+            for h in inp.focal_groups:
+                out[f"mean {g}->{h}"] = metrics.group_mean(t, self._group(g), self._group(h))
+        return out
+
+    def _group(self, name: str) -> np.ndarray:
+        if name in self.inputs.groups:
+            return self.inputs.groups[name]
+        return np.array([self.index_of(name)], dtype=np.intp)
+
+    def _model_reporters(self) -> dict[str, Any]:
+        names = ["mean_trust", "polarisation", "density", "mean_interop", "aid_total_eur_bn"]
+        names += [f"trust {a}->{b}" for a, b in self.inputs.focal_pairs]
+        names += [f"mean {g}->{h}" for g in self.inputs.focal_groups
+                  for h in self.inputs.focal_groups]
+        reporters: dict[str, Any] = {"step": lambda m: m.steps, "date": lambda m: m.date}
+        for name in names:
+            reporters[name] = (lambda key: (lambda m: m.metrics[key]))(name)
+        return reporters
+
+    def _record(self) -> None:
+        self.metrics = self._compute_metrics()
+        self.datacollector.collect(self)
+        if self.steps % self.params.snapshot_interval == 0 or self.steps == self.n_steps:
+            self.snapshots.append((self.steps, self.world.trust.copy(),
+                                   self.world.uncertainty.astype(np.float32)))
+            self.interop_snapshots.append(self.world.interop.astype(np.float32))
+

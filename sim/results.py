@@ -1,0 +1,119 @@
+"""A run's outputs: pandas DataFrames, Parquet and CSV files, PNG plots (DESIGN section 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim import metrics
+
+if TYPE_CHECKING:
+    from sim.model import DefenceDiplomacyModel
+
+
+class Results:
+    """Read-only view of a finished (or paused) run."""
+
+    def __init__(self, model: DefenceDiplomacyModel):
+        self.model = model
+        self.codes = model.codes
+        self._index = {c: i for i, c in enumerate(self.codes)}
+        self.dates = [model.calendar.label(step) for step, _, _ in model.snapshots]
+        self.trust_cube = np.stack([t for _, t, _ in model.snapshots])        # (S, N, N)
+
+    # --- tables --------------------------------------------------------------------------
+    def model_frame(self) -> pd.DataFrame:
+        """Per-step network measures and focal pairs/groups (Mesa DataCollector)."""
+        df = self.model.datacollector.get_model_vars_dataframe().copy()
+        df["date"] = pd.to_datetime(df["date"])
+        return df.reset_index(drop=True)
+
+    def agent_frame(self) -> pd.DataFrame:
+        """Per-step, per-state measures (Mesa DataCollector agent reporters)."""
+        df = self.model.datacollector.get_agent_vars_dataframe().reset_index()
+        dates = {s: self.model.calendar.label(int(s)) for s in df["Step"].unique()}
+        df.insert(1, "date", pd.to_datetime(df["Step"].map(dates)))
+        return df.drop(columns=["AgentID"]).rename(columns={"Step": "step"})
+
+    def trust_frame(self) -> pd.DataFrame:
+        """Trust and uncertainty of every directed pair at every snapshot (long format)."""
+        n = len(self.codes)
+        rows, cols = np.nonzero(~np.eye(n, dtype=bool))
+        frames = []
+        for (step, t, u), date in zip(self.model.snapshots, self.dates):
+            frames.append(pd.DataFrame({
+                "step": step, "date": pd.Timestamp(date),
+                "truster": np.array(self.codes)[rows], "trusted": np.array(self.codes)[cols],
+                "trust": t[rows, cols], "uncertainty": u[rows, cols].astype(float)}))
+        return pd.concat(frames, ignore_index=True)
+
+    def events(self) -> pd.DataFrame:
+        """The event log: every applied action with its source."""
+        return self.model.log.frame()
+
+    def final_trust(self) -> pd.DataFrame:
+        """The last trust matrix with ISO codes as labels (rows trust columns)."""
+        return pd.DataFrame(self.trust_cube[-1], index=self.codes, columns=self.codes)
+
+    def trust_pair(self, a: str, b: str) -> pd.Series:
+        """Trust of ``a`` in ``b`` over time, indexed by date."""
+        s = self.trust_cube[:, self._index[a], self._index[b]]
+        return pd.Series(s, index=pd.to_datetime(self.dates), name=f"{a}->{b}")
+
+    def group_mean(self, g: str, h: str) -> pd.Series:
+        """Mean trust of members of ``g`` in members of ``h`` over time (groups or codes)."""
+        rows, cols = self._members(g), self._members(h)
+        vals = [metrics.group_mean(t, rows, cols) for t in self.trust_cube]
+        return pd.Series(vals, index=pd.to_datetime(self.dates), name=f"{g}->{h}")
+
+    def _members(self, name: str) -> np.ndarray:
+        groups = self.model.inputs.groups
+        if name in groups:
+            return groups[name]
+        return np.array([self._index[name]], dtype=np.intp)
+
+    def support(self, until: dt.date | None = None) -> pd.DataFrame:
+        """Support per supporting state in the scenario's ``support`` window (support.csv).
+
+        Columns ``iso3, support_eur, support_pct_gdp``: EUR (not billions) and percent
+        of the donor's GDP; one row per state that gave anything, largest first.
+        """
+        spec = self.model.inputs.support
+        if spec is None:
+            return pd.DataFrame(columns=["iso3", "support_eur", "support_pct_gdp"])
+        ev = self.events()
+        end = min(spec.until, until) if until else spec.until
+        sel = ev[ev["kind"].isin(spec.kinds) & (ev["recipients"] == spec.recipient)
+                 & (ev["date"] >= pd.Timestamp(spec.from_)) & (ev["date"] <= pd.Timestamp(end))]
+        eur_bn = sel.groupby("actor")["magnitude"].sum()
+        eur_bn = eur_bn[eur_bn > 0]
+        gdp = pd.Series(self.model.inputs.gdp, index=self.codes)
+        out = pd.DataFrame({"iso3": eur_bn.index,
+                            "support_eur": (eur_bn.values * 1e9).round(0),
+                            "support_pct_gdp": (100 * eur_bn / gdp[eur_bn.index]).values})
+        return out.sort_values(["support_eur", "iso3"], ascending=[False, True]
+                               ).reset_index(drop=True)
+
+    # --- files ---------------------------------------------------------------------------
+    def save(self, out: str | Path, plots: bool = True) -> list[Path]:
+        """Write Parquet and CSV tables (and PNG plots) into ``out``; returns the paths."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        tables = {"model": self.model_frame(), "agents": self.agent_frame(),
+                  "trust": self.trust_frame(), "events": self.events()}
+        for name, df in tables.items():
+            df.to_parquet(out / f"{name}.parquet", index=False)
+            df.to_csv(out / f"{name}.csv", index=False)
+            written += [out / f"{name}.parquet", out / f"{name}.csv"]
+        if self.model.inputs.support is not None:
+            self.support().to_csv(out / "support.csv", index=False)
+            written.append(out / "support.csv")
+        if plots:
+            from sim import plots as P
+            written += P.save_all(self, out)
+        return written

@@ -1,0 +1,350 @@
+"""Evaluators: where batches of runs execute.
+
+All backends share one small interface (:class:`Backend`), so the runner does
+not care whether batches run in this process, in a local process pool, or on
+a Dask cluster:
+
+* ``"serial"`` - in this process, one batch at a time (debugging, tiny sweeps);
+* ``None`` (default) - a local :class:`~concurrent.futures.ProcessPoolExecutor`
+  (spawn start method, one process per core);
+* ``"local"`` - a :class:`distributed.LocalCluster` of worker processes;
+  ``"local-threads"`` - a LocalCluster of threads in this process;
+* ``"tcp://host:port"`` - a Client connected to a running Dask scheduler
+  (e.g. one started by dask-jobqueue's SLURMCluster);
+* a :class:`distributed.Client` or a :class:`Backend` instance (from Python).
+
+Workers receive only plain data and the evaluate function's import path.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import multiprocessing
+import os
+import sys
+import time
+import types
+import uuid
+from abc import ABC, abstractmethod
+from typing import Any, Iterator
+
+from .worker import init_worker, run_batch
+
+
+def default_workers() -> int:
+    """Cores available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def spawn_safe_main() -> Iterator[None]:
+    """Hide the caller's ``__main__`` from child processes while they start.
+
+    With the spawn start method a child re-imports the parent's main script;
+    a script (or notebook export) that calls ``run_sweep`` without an
+    ``if __name__ == "__main__":`` guard would then start the sweep again in
+    every worker. Workers need nothing from ``__main__`` - they import the
+    evaluate function by name - so a bare stand-in is shown instead."""
+    main = sys.modules.get("__main__")
+    if main is None or (getattr(main, "__file__", None) is None and getattr(main, "__spec__", None) is None):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class Backend(ABC):
+    """Interface of an evaluator. The runner calls, in order: :meth:`start`,
+    then :meth:`submit` / :meth:`wait` / :meth:`result` as long as there is
+    work (and :meth:`recover` after a lost worker), then :meth:`close`."""
+
+    name: str = "backend"
+    generation: int = 0  # bumped each time the backend is rebuilt after a worker loss
+
+    @abstractmethod
+    def start(self, evaluate: str) -> None:
+        """Acquire the workers; ``evaluate`` is the model's import path."""
+
+    @property
+    @abstractmethod
+    def parallelism(self) -> int:
+        """How many batches can execute at the same time."""
+
+    @abstractmethod
+    def submit(self, payload: dict) -> Any:
+        """Start one batch (see :func:`sim.sweep.worker.run_batch`); return a handle."""
+
+    @abstractmethod
+    def wait(self, handles: list, timeout: float) -> list:
+        """Return the handles (a subset of ``handles``) that have finished,
+        waiting up to ``timeout`` seconds for at least one."""
+
+    @abstractmethod
+    def result(self, handle: Any) -> dict:
+        """The batch's result columns; raises if the batch failed."""
+
+    def recover(self, generation: int) -> None:
+        """Called when a batch of ``generation`` was lost with its worker."""
+
+    def cancel(self, handles: list) -> None:
+        """Give up on unfinished batches (interrupt)."""
+
+    @abstractmethod
+    def close(self, abort: bool = False) -> None:
+        """Release the workers; ``abort`` stops running batches at once."""
+
+    def describe(self) -> dict:
+        """What the manifest records about this backend."""
+        return {"name": self.name, "parallelism": self.parallelism}
+
+
+class SerialBackend(Backend):
+    """Runs each batch in this process when it is submitted."""
+
+    name = "serial"
+
+    def start(self, evaluate: str) -> None:
+        """Nothing to start."""
+
+    @property
+    def parallelism(self) -> int:
+        """One batch at a time."""
+        return 1
+
+    def submit(self, payload: dict) -> cf.Future:
+        """Run the batch now; return an already finished future."""
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(run_batch(payload))
+        except Exception as exc:  # noqa: BLE001
+            fut.set_exception(exc)
+        return fut
+
+    def wait(self, handles: list, timeout: float) -> list:
+        """All handles are already done."""
+        return list(handles)
+
+    def result(self, handle: cf.Future) -> dict:
+        """The batch's result."""
+        return handle.result()
+
+    def close(self, abort: bool = False) -> None:
+        """Nothing to release."""
+
+
+class LocalPoolBackend(Backend):
+    """A pool of spawned worker processes on this machine.
+
+    A worker that dies (killed, out of memory, segfault) breaks the pool; the
+    runner then calls :meth:`recover`, which builds a fresh pool."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = int(workers or default_workers())
+        self._executor: cf.ProcessPoolExecutor | None = None
+        self._evaluate = ""
+
+    def _new_executor(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(self._evaluate,),
+        )
+
+    def start(self, evaluate: str) -> None:
+        """Create the pool (processes start with the first batches)."""
+        self._evaluate = evaluate
+        self._executor = self._new_executor()
+
+    @property
+    def parallelism(self) -> int:
+        """Number of worker processes."""
+        return self.workers
+
+    def submit(self, payload: dict) -> cf.Future:
+        """Queue a batch on the pool."""
+        assert self._executor is not None
+        with spawn_safe_main():
+            return self._executor.submit(run_batch, payload)
+
+    def wait(self, handles: list, timeout: float) -> list:
+        """Wait for the first finished batch."""
+        done, _ = cf.wait(handles, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return list(done)
+
+    def result(self, handle: cf.Future) -> dict:
+        """The batch's result (raises BrokenProcessPool if its worker died)."""
+        return handle.result()
+
+    def recover(self, generation: int) -> None:
+        """Replace a broken pool (once per breakage)."""
+        if generation != self.generation:
+            return
+        self._shutdown(abort=True)
+        self.generation += 1
+        self._executor = self._new_executor()
+
+    def cancel(self, handles: list) -> None:
+        """Cancel queued batches."""
+        for h in handles:
+            h.cancel()
+
+    def _shutdown(self, abort: bool) -> None:
+        ex = self._executor
+        if ex is None:
+            return
+        self._executor = None
+        if not abort:
+            ex.shutdown(wait=True)
+            return
+        processes = list(getattr(ex, "_processes", {}).values())
+        ex.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.terminate()
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.join(timeout=5)
+
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down (terminating workers when aborting)."""
+        self._shutdown(abort)
+
+    def describe(self) -> dict:
+        """Backend name and worker count."""
+        return {"name": self.name, "workers": self.workers, "start_method": "spawn"}
+
+
+class DaskBackend(Backend):
+    """Batches as Dask futures on a distributed cluster.
+
+    ``target`` is ``"local"`` (a LocalCluster of ``workers`` processes),
+    ``"local-threads"`` (a LocalCluster of threads in this process), a scheduler
+    address (``"tcp://host:8786"``) or an existing :class:`distributed.Client`.
+    A lost worker is handled by Dask itself (it reruns the task elsewhere, and
+    gives up with KilledWorker after a few losses; the runner then retries)."""
+
+    def __init__(self, target: Any = "local", workers: int | None = None):
+        self.target = target
+        self.workers = workers
+        self.client: Any = None
+        self._cluster: Any = None
+        self._own_client = False
+        self._token = uuid.uuid4().hex[:8]
+        self._count = 0
+        self._par = 1
+        self._par_checked = 0.0
+        self.name = "dask"
+
+    def start(self, evaluate: str) -> None:
+        """Start or connect to the cluster."""
+        from distributed import Client, LocalCluster
+
+        quiet = {"dashboard_address": None, "silence_logs": logging.ERROR}
+        if isinstance(self.target, Client):
+            self.client = self.target
+            self.name = "dask-client"
+        elif self.target in ("local", "local-threads"):
+            threads = self.target == "local-threads"
+            n = int(self.workers or default_workers())
+            with spawn_safe_main():
+                if threads:
+                    self._cluster = LocalCluster(n_workers=1, threads_per_worker=n, processes=False, **quiet)
+                else:
+                    self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, **quiet)
+            self.client = Client(self._cluster)
+            self._own_client = True
+            self.name = "dask-" + self.target
+        else:
+            self.client = Client(str(self.target), timeout="30s")
+            self._own_client = True
+            self.name = "dask-remote"
+        self._refresh(force=True)
+
+    def _refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._par_checked > 5.0:
+            self._par_checked = now
+            try:
+                self._par = max(1, sum(self.client.nthreads().values()))
+            except Exception:  # noqa: BLE001 - keep the last known value
+                pass
+
+    @property
+    def parallelism(self) -> int:
+        """Total worker threads in the cluster (re-read every few seconds, so
+        workers that join an adaptive cluster are used)."""
+        self._refresh()
+        return self._par
+
+    def submit(self, payload: dict) -> Any:
+        """Submit a batch as one Dask task."""
+        self._count += 1
+        return self.client.submit(run_batch, payload, pure=False,
+                                  key=f"ddsim-sweep-{self._token}-{self._count}")
+
+    def wait(self, handles: list, timeout: float) -> list:
+        """Wait for the first finished batch."""
+        from distributed import wait
+
+        try:
+            done, _ = wait(handles, timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return []
+        return list(done)
+
+    def result(self, handle: Any) -> dict:
+        """Gather the batch's result (raises the task's exception)."""
+        try:
+            return handle.result()
+        finally:
+            with contextlib.suppress(Exception):
+                handle.release()
+
+    def cancel(self, handles: list) -> None:
+        """Cancel unfinished tasks."""
+        with contextlib.suppress(Exception):
+            self.client.cancel(handles)
+
+    def close(self, abort: bool = False) -> None:
+        """Disconnect; shut down a cluster this backend started."""
+        if self._own_client and self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+        self.client = self._cluster = None
+
+    def describe(self) -> dict:
+        """Backend name, scheduler address and threads."""
+        info: dict[str, Any] = {"name": self.name, "parallelism": self._par}
+        with contextlib.suppress(Exception):
+            info["scheduler"] = self.client.scheduler.address
+        return info
+
+
+def make_backend(scheduler: Any = None, workers: int | None = None) -> Backend:
+    """Pick the backend for a ``scheduler`` argument (see the module docstring)."""
+    if isinstance(scheduler, Backend):
+        return scheduler
+    if scheduler is None or scheduler == "processes":
+        return LocalPoolBackend(workers)
+    if scheduler == "serial":
+        return SerialBackend()
+    if isinstance(scheduler, str) and scheduler not in ("local", "local-threads") and "://" not in scheduler:
+        raise ValueError(
+            f"unknown scheduler {scheduler!r}: use 'local', 'local-threads', 'serial', "
+            "or a Dask scheduler address like 'tcp://host:8786'"
+        )
+    return DaskBackend(scheduler, workers)

@@ -1,0 +1,368 @@
+"""Run a sweep: every design point x replicate, through a backend, into Parquet.
+
+The runner knows nothing about the model: it calls an evaluate function
+(given by import path) with ``{"scenario", "variant", "parameters", "seed",
+"outcomes"}`` and stores the numbers it returns. It is resumable at any
+moment: finished runs are read back from the part files and skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import platform
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .backends import Backend, make_backend
+from .design import Design, build_design, run_id_of, run_seed
+from .errors import EvaluateImportError, SweepRuntimeError, SweepStateError
+from .hooks import DEFAULT_EVALUATE, DEFAULT_KNOWN_PARAMETERS, DEFAULT_VALIDATE_OUTCOMES
+from .progress import SweepProgress
+from .spec import SweepSpec, load_sweep, sweep_from_dict
+from .store import FORMAT, ResultStore, batch_table, file_sha256, now_iso, results_schema
+from .worker import load_evaluate
+
+RunInfo = tuple[int, int, int, int]  # run_id, point_id, replicate, seed
+
+
+def package_version(name: str = "ddsim") -> str:
+    """Installed version of ``name``, or ``"unknown"`` when not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class _Batch:
+    runs: list[RunInfo]
+    attempts: int = 0
+    solo: bool = False
+    generation: int = 0
+
+
+@dataclass
+class BatchSizer:
+    """Chooses how many runs go into the next batch.
+
+    With a fixed size, that size. Otherwise ("auto"): the first batches are
+    small, to measure how long a run takes; then batches aim at
+    ``target_s`` seconds of work (at least ``min_s``, so process overhead
+    stays small), shrinking toward the end of the sweep (guided
+    self-scheduling: ``remaining / (4 * parallelism)``) so all workers finish
+    together. Batch boundaries never change results."""
+
+    fixed: int | None = None
+    target_s: float = 0.5
+    min_s: float = 0.05
+    hard_cap: int = 1000
+    probe: int = 4
+    mean_s: float | None = None
+
+    def observe(self, durations: list[float]) -> None:
+        """Update the running estimate of seconds per run."""
+        if not durations:
+            return
+        m = sum(durations) / len(durations)
+        self.mean_s = m if self.mean_s is None else 0.7 * self.mean_s + 0.3 * m
+
+    def next_size(self, remaining: int, parallelism: int) -> int:
+        """Size of the next batch, given unsubmitted runs and parallelism."""
+        if self.fixed:
+            return self.fixed
+        guided = math.ceil(remaining / (4 * max(1, parallelism)))
+        if self.mean_s is None:
+            return max(1, min(guided, self.probe))
+        per = max(self.mean_s, 1e-7)
+        hi = max(1, int(self.target_s / per))
+        lo = max(1, int(self.min_s / per))
+        return max(1, min(hi, max(lo, guided), self.hard_cap))
+
+
+@dataclass
+class _Loop:
+    backend: Backend
+    store: ResultStore
+    spec: SweepSpec
+    design: Design
+    done: set[int]
+    evaluate: str
+    sizer: BatchSizer
+    progress: SweepProgress
+    in_flight: dict = field(default_factory=dict)
+    retry: deque = field(default_factory=deque)
+    quarantine: deque = field(default_factory=deque)
+    deaths: int = 0
+
+    def __post_init__(self) -> None:
+        self.schema = results_schema(self.spec)
+        self.unsubmitted = self.design.total_runs - len(self.done)
+        self._runs = self._pending()
+        self._outcomes = self.spec.outcome_dicts()
+        self._scenario = str(self.spec.scenario_path)
+        self.max_deaths = max(10, self.design.total_runs // 100)
+
+    def _pending(self) -> Iterator[RunInfo]:
+        reps, seed = self.design.replicates, self.design.seed
+        for point in range(self.design.n_points):
+            for rep in range(reps):
+                rid = run_id_of(point, rep, reps)
+                if rid not in self.done:
+                    yield rid, point, rep, run_seed(seed, point, rep)
+
+    def _payload(self, batch: _Batch) -> dict:
+        return {
+            "evaluate": self.evaluate,
+            "scenario": self._scenario,
+            "variant": self.spec.variant,
+            "outcomes": self._outcomes,
+            "outcome_names": self.spec.outcome_names,
+            "runs": [(rid, seed, self.design.parameters_of(point)) for rid, point, _, seed in batch.runs],
+        }
+
+    def _submit(self, batch: _Batch) -> None:
+        batch.generation = self.backend.generation
+        handle = self.backend.submit(self._payload(batch))
+        self.in_flight[handle] = batch
+
+    def _fill(self) -> None:
+        slots = 2 * self.backend.parallelism
+        while len(self.in_flight) < slots:
+            if self.retry:
+                self._submit(self.retry.popleft())
+                continue
+            size = self.sizer.next_size(self.unsubmitted, self.backend.parallelism)
+            runs = list(itertools.islice(self._runs, size))
+            if not runs:
+                return
+            self.unsubmitted -= len(runs)
+            self._submit(_Batch(runs))
+
+    def run(self) -> None:
+        """Submit, collect and store until every run is stored."""
+        while True:
+            self._fill()
+            if not self.in_flight:
+                if not self.quarantine:
+                    return
+                # a run suspected of killing its worker runs alone, so a new death is its own
+                self._submit(self.quarantine.popleft())
+            for handle in self.backend.wait(list(self.in_flight), timeout=0.5):
+                self._collect(handle)
+
+    def _collect(self, handle: Any) -> None:
+        batch = self.in_flight.pop(handle)
+        try:
+            result = self.backend.result(handle)
+        except EvaluateImportError as exc:
+            raise SweepRuntimeError(
+                f"the workers cannot import the model: {exc}.\n"
+                "Check that the model package is installed where the workers run."
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - the worker was lost (killed, crashed, cancelled)
+            self.backend.recover(batch.generation)
+            self._lost(batch, exc)
+            return
+        self._store(result, batch.runs)
+        self.sizer.observe(result["duration_s"])
+
+    def _store(self, result: dict, runs: list[RunInfo]) -> None:
+        table = batch_table(result, runs, self.design, self.spec, self.schema)
+        self.store.write_part(table)
+        errors = sum(1 for s in result["status"] if s != "ok")
+        self.progress.advance(len(result["run_id"]), errors)
+
+    def _lost(self, batch: _Batch, exc: BaseException) -> None:
+        batch.attempts += 1
+        if not batch.solo:
+            if batch.attempts >= 2:
+                self.quarantine.extend(_Batch([run], solo=True) for run in batch.runs)
+            else:
+                self.retry.append(batch)
+            return
+        if batch.attempts < 2:
+            self.quarantine.appendleft(batch)
+            return
+        self.deaths += 1
+        if self.deaths > self.max_deaths:
+            raise SweepRuntimeError(
+                f"{self.deaths} runs have killed their worker process (last: {type(exc).__name__}: {exc}). "
+                "Stopping; the runs stored so far are kept. Check memory use and the model for crashes."
+            )
+        rid = batch.runs[0][0]
+        message = (f"worker process died while running this run, twice, running alone "
+                   f"({type(exc).__name__}: {str(exc)[:300]})")
+        result = {"run_id": [rid], "status": ["error"], "error": [message], "duration_s": [None],
+                  "values": {n: [None] for n in self.spec.outcome_names}}
+        self._store(result, batch.runs)
+
+    def salvage(self) -> None:
+        """After an interrupt: store batches that already finished, cancel the rest."""
+        for handle in list(self.in_flight):
+            try:
+                finished = handle.done() and not handle.cancelled()
+            except Exception:  # noqa: BLE001
+                finished = False
+            if finished:
+                try:
+                    self._store(self.backend.result(handle), self.in_flight[handle].runs)
+                except Exception:  # noqa: BLE001 - lost; it will run again next time
+                    pass
+        self.backend.cancel(list(self.in_flight))
+        self.in_flight.clear()
+
+
+def _as_spec(path_or_spec: Any, known_parameters: str | None, validate_outcomes: str | None) -> SweepSpec:
+    if isinstance(path_or_spec, SweepSpec):
+        return path_or_spec
+    if isinstance(path_or_spec, dict):
+        return sweep_from_dict(path_or_spec, known_parameters=known_parameters,
+                               validate_outcomes=validate_outcomes)
+    return load_sweep(path_or_spec, known_parameters=known_parameters, validate_outcomes=validate_outcomes)
+
+
+def _check_evaluate(evaluate: str) -> None:
+    if evaluate.split(":")[0] in ("__main__", "__mp_main__"):
+        raise SweepStateError(
+            f"evaluate {evaluate!r} lives in the main script; workers import it by name, "
+            "so put it in an importable module (e.g. mypkg/model.py -> 'mypkg.model:evaluate')")
+    try:
+        load_evaluate(evaluate)
+    except EvaluateImportError as exc:
+        hint = (" The model adapter (sim/experiment.py) is not there yet or does not import;"
+                if evaluate == DEFAULT_EVALUATE else "")
+        raise SweepStateError(f"{exc}.{hint} Pass another function with --evaluate "
+                              "'package.module:function'.") from None
+
+
+def _versions() -> dict:
+    out = {"ddsim": package_version("ddsim"), "python": platform.python_version()}
+    for name in ("numpy", "pandas", "pyarrow", "SALib", "distributed", "mesa"):
+        v = package_version(name)
+        if v != "unknown":
+            out[name] = v
+    return out
+
+
+def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict:
+    d = spec.design
+    return {
+        "format": FORMAT,
+        "sweep_file": str(Path(spec.source_file).resolve()) if spec.source_file != "<dict>" else None,
+        "sweep_sha256": spec.sha256,
+        "sweep_text": spec.text,
+        "scenario": str(spec.scenario_path),
+        "scenario_sha256": file_sha256(spec.scenario_path),
+        "variant": spec.variant,
+        "evaluate": evaluate,
+        "versions": _versions(),
+        "design": {
+            "method": d.method, "samples": d.samples, "levels": d.effective_levels, "seed": d.seed,
+            "second_order": d.second_order, "n_points": design.n_points, "replicates": design.replicates,
+            "total_runs": design.total_runs, "problem": design.problem,
+            "parameters": {p.name: p.model_dump(exclude_none=True, exclude={"name"}) | {"kind": p.kind}
+                           for p in spec.parameters.values()},
+        },
+        "outcomes": spec.outcome_dicts(),
+        "total_runs": design.total_runs,
+        "started": old.get("started") or now_iso(),
+        "finished": None,
+        "status": "running",
+        "backend": old.get("backend"),
+        "runs_stored": old.get("runs_stored", 0),
+        "runs_error": old.get("runs_error", 0),
+        "sessions": list(old.get("sessions", [])),
+    }
+
+
+def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None, workers: int | None = None,
+              progress: bool = True, evaluate: str = DEFAULT_EVALUATE, *, force_new: bool = False,
+              known_parameters: str | None = DEFAULT_KNOWN_PARAMETERS,
+              validate_outcomes: str | None = DEFAULT_VALIDATE_OUTCOMES,
+              batch_size: int | None = None, progress_interval: float = 30.0) -> Path:
+    """Run (or resume) a sweep and return its results folder.
+
+    Args:
+        path_or_spec: sweep file path, a :class:`SweepSpec`, or a dict with the file's keys.
+        scheduler: ``None`` - local process pool (default); ``"serial"`` - in this
+            process; ``"local"`` / ``"local-threads"`` - a Dask LocalCluster;
+            ``"tcp://host:port"`` - an existing Dask scheduler; or a
+            ``distributed.Client`` / :class:`~sim.sweep.backends.Backend`.
+        workers: worker processes (local pool, Dask LocalCluster); default all cores.
+        progress: show progress (a bar on a terminal, periodic lines elsewhere).
+        evaluate: import path of the model function ``evaluate(task) -> {outcome: float}``.
+        force_new: if the results folder holds another version of the sweep,
+            move it aside and start over instead of refusing.
+        known_parameters, validate_outcomes: import paths of the model's
+            optional validation hooks (skipped when they do not import).
+        batch_size: runs per task; overrides the file's ``batch_size``
+            (default: automatic).
+        progress_interval: seconds between progress lines when not on a terminal.
+
+    Returns:
+        The results folder (``runs/*.parquet``, ``design.parquet``, ``manifest.json``).
+
+    Raises:
+        SweepFileError: the sweep file is invalid.
+        SweepStateError: the folder belongs to another version of the sweep, is
+            in use, or the evaluate function does not import.
+        SweepRuntimeError: the sweep cannot go on (rerun to resume).
+        KeyboardInterrupt: after storing what had finished; rerun to resume.
+    """
+    spec = _as_spec(path_or_spec, known_parameters, validate_outcomes)
+    _check_evaluate(evaluate)
+    design = build_design(spec)
+    store, moved_to = ResultStore.open(spec, force_new=force_new)
+    try:
+        done, n_errors = store.finished()
+        manifest = _manifest(store.read_manifest(), spec, design, evaluate)
+        if moved_to:
+            manifest["replaced_folder_moved_to"] = moved_to
+        store.write_design(design, spec)
+        session: dict[str, Any] = {"started": now_iso(), "runs_before": len(done)}
+        manifest["sessions"].append(session)
+        manifest["runs_stored"], manifest["runs_error"] = len(done), n_errors
+        store.write_manifest(manifest)
+        fixed = batch_size or (spec.batch_size if isinstance(spec.batch_size, int) else None)
+        status = "failed"
+        backend: Backend | None = None
+        prog = SweepProgress(design.total_runs, len(done), n_errors, enabled=progress,
+                             interval=progress_interval)
+        loop: _Loop | None = None
+        try:
+            if len(done) < design.total_runs:
+                backend = make_backend(scheduler, workers)
+                backend.start(evaluate)
+                session["backend"] = manifest["backend"] = backend.describe()
+                store.write_manifest(manifest)
+                with prog:
+                    loop = _Loop(backend, store, spec, design, done, evaluate, BatchSizer(fixed), prog)
+                    loop.run()
+            status = "complete"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            if loop is not None:
+                try:
+                    loop.salvage()
+                except BaseException:  # noqa: BLE001 - a second Ctrl-C: just stop
+                    pass
+            raise
+        finally:
+            if backend is not None:
+                try:
+                    backend.close(abort=status != "complete")
+                except BaseException:  # noqa: BLE001
+                    pass
+            stored, errors = prog.done, prog.errors
+            session.update({"finished": now_iso(), "status": status, "runs_after": stored})
+            manifest.update({"status": status, "runs_stored": stored, "runs_error": errors,
+                             "finished": now_iso() if status == "complete" else None})
+            store.write_manifest(manifest)
+    finally:
+        store.release()
+    return store.folder

@@ -1,0 +1,277 @@
+"""The results folder: manifest, design and append-only Parquet parts.
+
+Layout::
+
+    <output>/
+      manifest.json        sweep file text + sha256, versions, design, backend, times
+      design.parquet       the design points (written once)
+      runs/part-00001.parquet, part-00002.parquet, ...   one file per finished batch
+      .lock                held while a sweep writes here
+
+Each part is written to a hidden temporary file and renamed into place, so a
+part file is either complete or absent, whatever moment the process dies.
+Readers (pandas, Polars, DuckDB, pyarrow) ignore the hidden temporaries.
+Finished runs are found again by reading the ``run_id`` column of the parts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .design import Design, arrow_type
+from .errors import SweepStateError
+from .spec import SweepSpec
+
+try:  # pragma: no cover - platform dependent
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory lock
+    fcntl = None  # type: ignore[assignment]
+
+PART_RE = re.compile(r"^part-(\d+)\.parquet$")
+FORMAT = "ddsim-sweep/1"
+
+
+def results_schema(spec: SweepSpec) -> pa.Schema:
+    """Arrow schema of the run rows: ids, seed, one column per parameter and
+    per outcome, status, error and duration."""
+    fields = [pa.field("run_id", pa.int64(), False), pa.field("point_id", pa.int64(), False),
+              pa.field("replicate", pa.int64(), False), pa.field("seed", pa.int64(), False)]
+    fields += [pa.field(p.name, arrow_type(p)) for p in spec.parameters.values()]
+    fields += [pa.field(n, pa.float64()) for n in spec.outcome_names]
+    fields += [pa.field("status", pa.string(), False), pa.field("error", pa.string()),
+               pa.field("duration_s", pa.float64())]
+    return pa.schema(fields)
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a hidden temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def atomic_write_parquet(path: Path, table: pa.Table) -> None:
+    """Write a Parquet file atomically (hidden temporary file + rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class ResultStore:
+    """Reads and writes one results folder. Only one sweep writes to a folder
+    at a time (an advisory lock, released by the OS if the process dies)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.runs_dir = self.folder / "runs"
+        self.manifest_path = self.folder / "manifest.json"
+        self.design_path = self.folder / "design.parquet"
+        self._lock_fh: Any = None
+        self._next_part = 1
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, spec: SweepSpec, force_new: bool = False) -> tuple["ResultStore", str | None]:
+        """Open (or create) the results folder of ``spec`` for writing.
+
+        Returns ``(store, moved_to)``; ``moved_to`` is where an old folder was
+        moved when ``force_new`` replaced it. Raises :class:`SweepStateError`
+        if the folder belongs to a different version of the sweep file (and
+        ``force_new`` is false) or another sweep is writing to it."""
+        folder = spec.output_path
+        store = cls(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        store._lock()
+        reason = store._mismatch(spec)
+        moved_to = None
+        if reason:
+            if not force_new:
+                store.release()
+                raise SweepStateError(
+                    f"{folder} holds results of a different sweep: {reason}.\n"
+                    "Refusing to mix them. Either restore the sweep file as it was, set a different "
+                    "`output:` folder, or start over with --force-new (the old folder is kept, renamed)."
+                )
+            store.release()
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = folder.with_name(f"{folder.name}.replaced-{stamp}")
+            os.replace(folder, target)
+            moved_to = str(target)
+            folder.mkdir(parents=True)
+            store._lock()
+        store.runs_dir.mkdir(exist_ok=True)
+        store.clean_temporaries()
+        return store, moved_to
+
+    def _mismatch(self, spec: SweepSpec) -> str | None:
+        if self.manifest_path.exists():
+            try:
+                m = json.loads(self.manifest_path.read_text())
+            except (OSError, ValueError) as exc:
+                return f"its manifest.json cannot be read ({exc})"
+            if m.get("sweep_sha256") != spec.sha256:
+                return (f"the sweep file has changed since the folder was started "
+                        f"(sha256 {str(m.get('sweep_sha256'))[:12]}... then, {spec.sha256[:12]}... now)")
+            old = m.get("scenario_sha256")
+            new = file_sha256(spec.scenario_path)
+            if old and new and old != new:
+                return f"the scenario file {spec.scenario} has changed since the folder was started"
+            return None
+        if self.runs_dir.exists() and any(self.part_files()):
+            return "it has run files but no manifest.json"
+        return None
+
+    def _lock(self) -> None:
+        if fcntl is None:  # pragma: no cover
+            return
+        fh = open(self.folder / ".lock", "a+")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise SweepStateError(
+                f"another sweep (pid {holder}) is writing to {self.folder}; "
+                "wait for it to finish or stop it first") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._lock_fh = fh
+
+    def release(self) -> None:
+        """Release the folder lock."""
+        if self._lock_fh is not None:
+            with contextlib.suppress(Exception):
+                self._lock_fh.close()
+            self._lock_fh = None
+
+    # ---------------------------------------------------------------- manifest
+    def read_manifest(self) -> dict:
+        """The manifest (empty dict if there is none yet)."""
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except FileNotFoundError:
+            return {}
+
+    def write_manifest(self, manifest: dict) -> None:
+        """Replace the manifest atomically."""
+        data = json.dumps(manifest, indent=2, sort_keys=False, default=str).encode()
+        atomic_write_bytes(self.manifest_path, data)
+
+    def write_design(self, design: Design, spec: SweepSpec) -> None:
+        """Store the design points once (kept if already there)."""
+        if not self.design_path.exists():
+            atomic_write_parquet(self.design_path, design.arrow_table(spec))
+
+    # ---------------------------------------------------------------- parts
+    def part_files(self) -> list[Path]:
+        """Finished part files, in order."""
+        if not self.runs_dir.exists():
+            return []
+        files = [p for p in self.runs_dir.iterdir() if PART_RE.match(p.name)]
+        return sorted(files, key=lambda p: int(PART_RE.match(p.name).group(1)))  # type: ignore[union-attr]
+
+    def clean_temporaries(self) -> None:
+        """Remove temporary files left by a process that died mid-write."""
+        for d in (self.folder, self.runs_dir):
+            if d.exists():
+                for p in d.iterdir():
+                    if p.name.startswith(".") and p.name.endswith(".tmp"):
+                        with contextlib.suppress(OSError):
+                            p.unlink()
+
+    def finished(self) -> tuple[set[int], int]:
+        """Run ids already stored, and how many of them have status 'error'.
+
+        A part that cannot be read (only possible after disk trouble) is moved
+        aside as ``runs/.unreadable-<name>`` and its runs are redone."""
+        done: set[int] = set()
+        errors = 0
+        last = 0
+        for path in self.part_files():
+            last = max(last, int(PART_RE.match(path.name).group(1)))  # type: ignore[union-attr]
+            try:
+                t = pq.read_table(path, columns=["run_id", "status"])
+            except Exception:  # noqa: BLE001
+                with contextlib.suppress(OSError):
+                    os.replace(path, path.with_name(f".unreadable-{path.name}"))
+                continue
+            ids = t.column("run_id").to_pylist()
+            status = t.column("status").to_pylist()
+            for rid, st in zip(ids, status):
+                if rid not in done:
+                    done.add(rid)
+                    errors += st != "ok"
+        self._next_part = last + 1
+        return done, errors
+
+    def write_part(self, table: pa.Table) -> Path:
+        """Append one part file (atomically) and return its path."""
+        path = self.runs_dir / f"part-{self._next_part:05d}.parquet"
+        self._next_part += 1
+        atomic_write_parquet(path, table)
+        return path
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes, or ``None`` if it cannot be read."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def batch_table(result: dict, run_info: list[tuple[int, int, int, int]], design: Design,
+                spec: SweepSpec, schema: pa.Schema) -> pa.Table:
+    """Build the rows of one finished batch.
+
+    ``result`` is :func:`~sim.sweep.worker.run_batch`'s output; ``run_info``
+    lists ``(run_id, point_id, replicate, seed)`` of the batch's runs."""
+    info = {r[0]: r for r in run_info}
+    ids = result["run_id"]
+    cols: dict[str, list] = {"run_id": ids, "point_id": [info[i][1] for i in ids],
+                             "replicate": [info[i][2] for i in ids], "seed": [info[i][3] for i in ids]}
+    for name in spec.parameters:
+        cols[name] = [design.parameters_of(info[i][1])[name] for i in ids]
+    for name in spec.outcome_names:
+        cols[name] = result["values"][name]
+    cols["status"] = result["status"]
+    cols["error"] = result["error"]
+    cols["duration_s"] = result["duration_s"]
+    return pa.Table.from_pydict(cols, schema=schema)
+
+

@@ -1,0 +1,125 @@
+"""Code that runs in the workers: evaluate a batch of runs.
+
+This module imports only the standard library, so that a worker process
+starts fast. Everything it receives and returns is plain data (dicts, lists,
+numbers, strings): it pickles for local processes and for Dask alike.
+
+A run whose evaluate call raises is reported with status ``"error"`` and the
+message; the batch goes on. Only a failure to import the evaluate function is
+raised (as :class:`~sim.sweep.errors.EvaluateImportError`), since then no run
+can succeed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import time
+import traceback
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from .errors import EvaluateImportError
+
+_CACHE: dict[str, Callable[[dict], dict]] = {}
+MAX_ERROR_CHARS = 2000
+
+
+def load_evaluate(path: str) -> Callable[[dict], dict]:
+    """Import the evaluate function named ``"pkg.module:function"`` (cached per process)."""
+    fn = _CACHE.get(path)
+    if fn is not None:
+        return fn
+    module, sep, attr = path.partition(":")
+    if not sep:
+        module, _, attr = path.rpartition(".")
+    try:
+        if not module or not attr:
+            raise ValueError("expected the form 'package.module:function'")
+        obj: Any = importlib.import_module(module)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        if not callable(obj):
+            raise TypeError(f"{path} is a {type(obj).__name__}, not a function")
+    except Exception as exc:  # noqa: BLE001
+        raise EvaluateImportError(path, f"{type(exc).__name__}: {exc}") from None
+    _CACHE[path] = obj
+    return obj
+
+
+def init_worker(evaluate_path: str) -> None:
+    """Process-pool initializer: ignore Ctrl-C (the main process handles it)
+    and import the model once, up front. Never raises: an import failure is
+    reported by the first batch instead."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # pragma: no cover - not in main thread
+        pass
+    try:
+        load_evaluate(evaluate_path)
+    except EvaluateImportError:
+        pass
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"Type: message (at file.py:42 in func)"``, truncated to a sane length."""
+    text = f"{type(exc).__name__}: {exc}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        text += f" (at {os.path.basename(last.filename)}:{last.lineno} in {last.name})"
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
+
+
+def _extract(result: Any, names: list[str]) -> list[float]:
+    if not isinstance(result, Mapping):
+        raise TypeError(f"evaluate returned {type(result).__name__}, expected a dict of outcome values")
+    values = []
+    for name in names:
+        if name not in result:
+            got = ", ".join(map(str, list(result)[:10])) or "nothing"
+            raise KeyError(f"evaluate returned no value for outcome {name!r} (it returned: {got})")
+        v = result[name]
+        try:
+            values.append(float(v))
+        except (TypeError, ValueError):
+            raise TypeError(f"outcome {name!r} is not a number: {v!r}") from None
+    return values
+
+
+def run_batch(payload: dict) -> dict:
+    """Evaluate every run of a batch.
+
+    ``payload``: ``{"evaluate": "pkg.mod:fn", "scenario": str, "variant": str|None,
+    "outcomes": [spec dicts], "outcome_names": [str], "runs": [(run_id, seed, parameters), ...]}``.
+
+    Returns columns: ``{"run_id": [...], "status": [...], "error": [...],
+    "duration_s": [...], "values": {outcome: [...]}}`` (values ``None`` for failed runs).
+    """
+    fn = load_evaluate(payload["evaluate"])
+    names: list[str] = list(payload["outcome_names"])
+    outcome_specs: list[dict] = payload["outcomes"]
+    out: dict[str, Any] = {"run_id": [], "status": [], "error": [], "duration_s": [],
+                           "values": {n: [] for n in names}}
+    for run_id, seed, params in payload["runs"]:
+        task = {
+            "scenario": payload["scenario"],
+            "variant": payload["variant"],
+            "parameters": dict(params),
+            "seed": seed,
+            "outcomes": [dict(o) for o in outcome_specs],
+        }
+        t0 = time.perf_counter()
+        try:
+            values: list[float | None] = list(_extract(fn(task), names))
+            status, error = "ok", None
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - any model failure is recorded
+            values, status, error = [None] * len(names), "error", describe_exception(exc)
+        out["duration_s"].append(time.perf_counter() - t0)
+        out["run_id"].append(run_id)
+        out["status"].append(status)
+        out["error"].append(error)
+        for n, v in zip(names, values):
+            out["values"][n].append(v)
+    return out

@@ -1,0 +1,349 @@
+"""The dyadic world: every N x N array of the model and the rules that change them.
+
+Plain numpy, no Mesa, no files. The Mesa model (:mod:`sim.model`) owns one
+``World`` and calls :meth:`World.begin_step`, :meth:`World.apply` (one action,
+for scenario events and instructor actions) and :meth:`World.apply_batch`
+(many endogenous actions of one kind at once, vectorised).
+
+How one action becomes evidence (DESIGN section 5):
+
+* weight ``w``: ``magnitude`` for count kinds; ``log1p(EUR / (cost_scale_gdp * GDP_actor))``
+  for costly kinds (costly signalling, Kydd 2005);
+* direction: recipient's view of the actor gets ``w * forward``, the actor's view of
+  the recipient ``w * back``; joint kinds give ``w * forward`` to every ordered pair;
+* observers (Heider balance): a third state o learns about the actor
+  ``visibility * observer_weight * w * (observer * (2 T[o, i] - 1) - norm)``;
+* covert kinds feed a ledger instead, released by a ``disclosure``;
+* a target and its friends get negative evidence ``w * target_threat``;
+* gates (``theta_intel``): a scripted action that fails its gate is applied and
+  reported as a warning; an endogenous one is never chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.catalogue import ActionKind
+from sim.parameters import Parameters
+from sim.trust import (add_signed, evidence_from_trust, expected_trust, institutional_memory,
+                       retention, uncertainty)
+
+OPEN_ENDED = np.iinfo(np.int64).max // 2
+"""Expiry step of an institution with no end date."""
+
+
+@dataclass
+class Action:
+    """One action to apply: who did what to whom, how much, and where it came from."""
+
+    kind: str
+    actor: int | None = None
+    recipients: tuple[int, ...] = ()
+    participants: tuple[int, ...] = ()
+    target: int | None = None
+    magnitude: float = 1.0
+    visibility: float | None = None
+    duration_steps: int | None = None
+    origin: str = "scenario"
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Applied:
+    """What applying an action did: its evidence weight and any warnings."""
+
+    weight: float
+    warnings: list[str]
+
+
+class World:
+    """All dyadic state of the model (DESIGN section 2) and its update rules."""
+
+    def __init__(self, params: Parameters, catalogue: dict[str, ActionKind],
+                 gdp: np.ndarray, capability: np.ndarray, proximity: np.ndarray,
+                 trust0: np.ndarray, confidence0: np.ndarray, prior: np.ndarray,
+                 codes: list[str] | None = None):
+        n = gdp.size
+        self.n = n
+        self.params = params
+        self.catalogue = catalogue
+        self.codes = codes or [str(i) for i in range(n)]
+        self.gdp = np.asarray(gdp, dtype=float)
+        self.capability = np.asarray(capability, dtype=float)
+        self.proximity = np.asarray(proximity, dtype=float)
+        self.prior = np.asarray(prior, dtype=float).copy()
+        self.r, self.s = evidence_from_trust(trust0, confidence0, self.prior, params.kappa)
+        for a in (self.r, self.s, self.prior):
+            np.fill_diagonal(a, 0.0)
+        np.fill_diagonal(self.prior, 1.0)   # self-trust is not modelled; 1 keeps it out of means
+        self.layers: dict[str, np.ndarray] = {
+            k.name: np.full((n, n), -1, dtype=np.int64)
+            for k in catalogue.values() if k.institution}
+        self.inst = np.zeros((n, n))
+        self.interop = np.zeros((n, n))
+        self.recent = np.zeros((n, n))       # positive evidence i received from j lately
+        self.need = np.zeros(n)              # how much j needs support after attacks
+        self.covert = np.zeros((n, n))       # undisclosed covert weight [actor, recipient]
+        self.aid = np.zeros((n, n))          # cumulative military aid, EUR bn [donor, recipient]
+        self.step = 0
+        self._trust: np.ndarray | None = None
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def trust(self) -> np.ndarray:
+        """Expected trust T (N x N); cached until evidence changes. Do not modify."""
+        if self._trust is None:
+            self._trust = expected_trust(self.r, self.s, self.prior, self.params.kappa)
+            np.fill_diagonal(self._trust, 1.0)
+        return self._trust
+
+    @property
+    def uncertainty(self) -> np.ndarray:
+        """Uncertainty U (N x N); the diagonal is 0 (a state knows itself)."""
+        u = uncertainty(self.r, self.s, self.params.kappa)
+        np.fill_diagonal(u, 0.0)
+        return u
+
+    def _changed(self) -> None:
+        self._trust = None
+
+    def _commit(self, delta: np.ndarray) -> None:
+        """Add a signed evidence matrix (self-evidence is not kept)."""
+        np.fill_diagonal(delta, 0.0)
+        add_signed(self.r, self.s, delta)
+        self._changed()
+
+    # --- time ----------------------------------------------------------------------------
+    def begin_step(self, step: int) -> None:
+        """Start step ``step``: refresh institutions, then forget evidence toward the prior."""
+        p = self.params
+        self.step = step
+        self.inst = self.institutions_live(step)
+        keep_pos, keep_neg = retention(p.lam, p.neg_memory, self.inst)
+        self.r *= keep_pos
+        self.s *= keep_neg
+        self.interop *= p.interop_decay
+        self.recent *= p.recip_memory
+        self.need *= p.need_memory
+        self._changed()
+
+    def institutions_live(self, step: int) -> np.ndarray:
+        """``inst`` at ``step`` from the live institution layers (zeros if none are live)."""
+        if not self.layers:
+            return np.zeros((self.n, self.n))
+        return institutional_memory(
+            [(exp, self.catalogue[name].inst_strength) for name, exp in self.layers.items()],
+            step)
+
+    # --- one action ----------------------------------------------------------------------
+    def weight(self, kind: ActionKind, actor: int | None, magnitude: float) -> float:
+        """Evidence weight of an action: the magnitude, or the costly-signal log weight."""
+        if kind.cost_basis == "count" or actor is None:
+            return float(magnitude)
+        eur_bn = magnitude
+        if kind.cost_basis == "personnel":
+            eur_bn = magnitude * self.params.training_cost_eur_per_trainee / 1e9
+        return float(np.log1p(eur_bn / (self.params.cost_scale_gdp * self.gdp[actor])))
+
+    def gate_ok(self, kind: ActionKind, actor: int, recipient: int) -> bool:
+        """True if the actor's trust in the recipient passes the kind's gate (or no gate)."""
+        if kind.gate is None:
+            return True
+        return bool(self.trust[actor, recipient] >= getattr(self.params, kind.gate))
+
+    def apply(self, action: Action) -> Applied:
+        """Apply one action (scenario event or instructor action) and return what it did."""
+        kind = self.catalogue[action.kind]
+        vis = kind.visibility if action.visibility is None else float(action.visibility)
+        warnings: list[str] = []
+        if kind.is_joint:
+            parts = np.array(action.participants or (action.actor, *action.recipients),
+                             dtype=np.intp)
+            w = self.weight(kind, None, action.magnitude)
+            delta = self._joint_evidence(kind, parts, w, vis, action.target)
+            self._joint_side_effects(kind, parts, w, action.duration_steps)
+        else:
+            j = int(action.actor)
+            w = self.weight(kind, j, action.magnitude)
+            delta = np.zeros((self.n, self.n))
+            for i in action.recipients:
+                if kind.gate and not self.gate_ok(kind, j, i):
+                    warnings.append(
+                        f"gate: {kind.name} by {self.codes[j]} to {self.codes[i]} with trust "
+                        f"{self.trust[j, i]:.2f} < {kind.gate} = "
+                        f"{getattr(self.params, kind.gate):.2f} (applied as scripted)")
+                self._directed_evidence(delta, kind, j, i, w, vis)
+                self._directed_side_effects(kind, j, i, w, action.magnitude,
+                                            action.duration_steps)
+            if kind.name == "disclosure":
+                self._disclose(delta, j, action.recipients, vis, kind.observer)
+            if action.target is not None and kind.target_threat:
+                self._target_evidence(delta, np.array([j]), action.target, w, vis, kind)
+        self._commit(delta)
+        return Applied(w, warnings)
+
+    def _directed_evidence(self, delta: np.ndarray, kind: ActionKind, j: int, i: int,
+                           w: float, vis: float) -> None:
+        delta[i, j] += w * kind.forward
+        delta[j, i] += w * kind.back
+        self.recent[i, j] += max(0.0, w * kind.forward)
+        self.recent[j, i] += max(0.0, w * kind.back)
+        if kind.observer == 0.0 and kind.norm == 0.0:
+            return
+        if vis > 0.0 and kind.name != "disclosure":
+            ev = vis * self.params.observer_weight * w * (
+                kind.observer * (2.0 * self.trust[:, i] - 1.0) - kind.norm)
+            ev[[i, j]] = 0.0
+            delta[:, j] += ev
+        elif vis == 0.0:
+            self.covert[j, i] += w * kind.observer
+
+    def _directed_side_effects(self, kind: ActionKind, j: int, i: int, w: float,
+                               magnitude: float, duration: int | None) -> None:
+        if kind.institution:
+            self._open_institution(kind, np.array([j, i]), duration)
+        if kind.ends_institution:
+            self._end_institution(kind.ends_institution, np.array([j, i]))
+        if kind.interop:
+            self.interop[j, i] += w * kind.interop
+            self.interop[i, j] += w * kind.interop
+        if kind.need:
+            self.need[i] += w * kind.need
+        if kind.name == "military_aid":
+            self.aid[j, i] += magnitude
+
+    def _joint_evidence(self, kind: ActionKind, parts: np.ndarray, w: float, vis: float,
+                        target: int | None) -> np.ndarray:
+        n = self.n
+        delta = np.zeros((n, n))
+        block = np.ix_(parts, parts)
+        delta[block] += w * kind.forward
+        delta[parts, parts] = 0.0
+        self.recent[block] += max(0.0, w * kind.forward)
+        self.recent[parts, parts] = 0.0
+        if vis > 0.0 and parts.size > 1 and (kind.observer or kind.norm):
+            a = 2.0 * self.trust[:, parts] - 1.0                        # (N, P)
+            others = (a.sum(axis=1, keepdims=True) - a) / (parts.size - 1)
+            ev = vis * self.params.observer_weight * w * (kind.observer * others - kind.norm)
+            ev[parts, :] = 0.0
+            delta[:, parts] += ev
+        if target is not None and kind.target_threat:
+            self._target_evidence(delta, parts, target, w, vis, kind)
+        return delta
+
+    def _joint_side_effects(self, kind: ActionKind, parts: np.ndarray, w: float,
+                            duration: int | None) -> None:
+        if kind.institution:
+            self._open_institution(kind, parts, duration)
+        if kind.ends_institution:
+            self._end_institution(kind.ends_institution, parts)
+        if kind.interop:
+            block = np.ix_(parts, parts)
+            self.interop[block] += w * kind.interop
+            self.interop[parts, parts] = 0.0
+
+    def _target_evidence(self, delta: np.ndarray, actors: np.ndarray, t: int, w: float,
+                         vis: float, kind: ActionKind) -> None:
+        """A target reads a threat; so do its friends, in proportion to their friendship."""
+        delta[t, actors] -= w * kind.target_threat
+        friends = np.maximum(0.0, 2.0 * self.trust[:, t] - 1.0)
+        friends[actors] = 0.0
+        friends[t] = 0.0
+        delta[:, actors] -= (vis * self.params.observer_weight * w * kind.target_threat
+                             * friends)[:, None]
+
+    def _disclose(self, delta: np.ndarray, j: int, recipients: tuple[int, ...], vis: float,
+                  weight: float) -> None:
+        """Release the actor's covert ledger toward ``recipients`` (all if empty) to observers."""
+        ledger = self.covert[j].copy()
+        if recipients:
+            keep = np.zeros(self.n, dtype=bool)
+            keep[list(recipients)] = True
+            ledger[~keep] = 0.0
+        if not ledger.any():
+            return
+        a = 2.0 * self.trust - 1.0
+        ev = vis * self.params.observer_weight * weight * (a @ ledger)
+        ev[j] = 0.0
+        ev[ledger != 0.0] = 0.0            # the recipients knew already
+        delta[:, j] += ev
+        self.covert[j, ledger != 0.0] = 0.0
+
+    def _open_institution(self, kind: ActionKind, parts: np.ndarray, duration: int | None
+                          ) -> None:
+        lapse = duration if duration is not None else kind.lapse_months
+        expiry = OPEN_ENDED if lapse is None else self.step + int(lapse)
+        layer = self.layers[kind.name]
+        block = np.ix_(parts, parts)
+        layer[block] = np.maximum(layer[block], expiry)
+        layer[parts, parts] = -1
+        self.inst = self.institutions_live(self.step)
+
+    def _end_institution(self, institution: str, parts: np.ndarray) -> None:
+        block = np.ix_(parts, parts)
+        for name, layer in self.layers.items():
+            if self.catalogue[name].institution == institution:
+                layer[block] = np.minimum(layer[block], self.step)
+        self.inst = self.institutions_live(self.step)
+
+    # --- many endogenous actions of one kind ----------------------------------------------
+    def apply_batch(self, kind_name: str, actors: np.ndarray, recipients: np.ndarray,
+                    magnitudes: np.ndarray) -> np.ndarray:
+        """Apply many actions of one kind at once (endogenous decisions); returns weights.
+
+        Directed kinds go actor -> recipient; joint kinds are bilateral (actor,
+        recipient) pairs. Equivalent to calling :meth:`apply` for each action on the
+        same starting trust, which is what decisions taken in the same month see.
+        """
+        kind = self.catalogue[kind_name]
+        j = np.asarray(actors, dtype=np.intp)
+        i = np.asarray(recipients, dtype=np.intp)
+        mag = np.asarray(magnitudes, dtype=float)
+        if j.size == 0:
+            return np.zeros(0)
+        if kind.cost_basis == "count":
+            w = mag.copy()
+        else:
+            eur = mag if kind.cost_basis == "gdp" else (
+                mag * self.params.training_cost_eur_per_trainee / 1e9)
+            w = np.log1p(eur / (self.params.cost_scale_gdp * self.gdp[j]))
+        back = kind.forward if kind.is_joint else kind.back
+        delta = np.zeros((self.n, self.n))
+        np.add.at(delta, (i, j), w * kind.forward)
+        np.add.at(delta, (j, i), w * back)
+        np.add.at(self.recent, (i, j), np.maximum(0.0, w * kind.forward))
+        np.add.at(self.recent, (j, i), np.maximum(0.0, w * back))
+        vis = kind.visibility
+        if vis > 0.0 and (kind.observer or kind.norm):
+            a = 2.0 * self.trust - 1.0
+            coef = vis * self.params.observer_weight * w
+            sides = [(j, i)] + ([(i, j)] if kind.is_joint else [])
+            for judged, partner in sides:
+                onehot = np.zeros((judged.size, self.n))
+                onehot[np.arange(judged.size), judged] = coef
+                ev = kind.observer * (a[:, partner] @ onehot)     # (N, N): about judged
+                ev -= kind.norm * onehot.sum(axis=0)[None, :]
+                # the two parties of each action are not observers of it
+                np.add.at(ev, (judged, judged), -(coef * (kind.observer * a[judged, partner]
+                                                          - kind.norm)))
+                np.add.at(ev, (partner, judged), -(coef * (kind.observer * a[partner, partner]
+                                                           - kind.norm)))
+                delta += ev
+        elif vis == 0.0 and kind.observer:
+            np.add.at(self.covert, (j, i), w * kind.observer)
+        if kind.institution:
+            lapse = kind.lapse_months
+            expiry = OPEN_ENDED if lapse is None else self.step + lapse
+            layer = self.layers[kind.name]
+            layer[j, i] = np.maximum(layer[j, i], expiry)
+            layer[i, j] = np.maximum(layer[i, j], expiry)
+            self.inst = self.institutions_live(self.step)
+        if kind.interop:
+            np.add.at(self.interop, (j, i), w * kind.interop)
+            np.add.at(self.interop, (i, j), w * kind.interop)
+        if kind.name == "military_aid":
+            np.add.at(self.aid, (j, i), mag)
+        self._commit(delta)
+        return w

@@ -1,0 +1,170 @@
+"""Bad scenario input: every message names the file, the line and the field, with a fix."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario
+from helpers import SCENARIO_HEAD
+
+
+def _errors(tmp_path, text):
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    return info.value.issues
+
+
+def _line_of(text, needle):
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_unknown_country_code_suggests_the_closest(tmp_path):
+    text = SCENARIO_HEAD + "  - {iso3: UKY, gdp_eur_bn: 1, capability: 0.1}\n"
+    issues = _errors(tmp_path, text)
+    i = next(i for i in issues if "UKY" in i.message)
+    assert i.line == _line_of(text, "UKY") and i.field == "states[3].iso3"
+    assert "UKR" in i.hint or "UZB" in i.hint or "did you mean" in i.hint
+
+
+def test_country_name_instead_of_code_suggests_the_code(tmp_path):
+    text = SCENARIO_HEAD + "  - {iso3: Germany, gdp_eur_bn: 1, capability: 0.1}\n"
+    issues = _errors(tmp_path, text)
+    assert any("DEU" in i.hint for i in issues)
+
+
+def test_unknown_action_kind_lists_the_catalogue(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - {date: 2020-03, kind: joint_exercize, participants: [UKR, POL],"
+                            " source: t}\n")
+    (i,) = _errors(tmp_path, text)
+    assert i.line == _line_of(text, "joint_exercize") and i.field == "events[0].kind"
+    assert "joint_exercise" in i.hint and "military_aid" in i.hint
+
+
+def test_date_out_of_range(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - {date: 2021-03-01, kind: high_level_visit, actor: POL,"
+                            " recipient: UKR, source: t}\n")
+    (i,) = _errors(tmp_path, text)
+    assert i.field == "events[0].date" and i.line == _line_of(text, "2021-03-01")
+    assert "outside the calendar" in i.message
+
+
+def test_actor_not_a_state(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - date: 2020-03-01\n"
+                            "    kind: military_aid\n"
+                            "    actor: USA\n"
+                            "    recipient: UKR\n"
+                            "    source: t\n")
+    (i,) = _errors(tmp_path, text)
+    assert i.field == "events[0].actor" and i.line == _line_of(text, "actor: USA")
+    assert "not a state of this scenario" in i.message
+
+
+def test_negative_amount(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - date: 2020-03-01\n"
+                            "    kind: military_aid\n"
+                            "    actor: POL\n"
+                            "    recipient: UKR\n"
+                            "    magnitude: -3\n"
+                            "    source: t\n")
+    (i,) = _errors(tmp_path, text)
+    assert i.field == "events[0].magnitude" and i.line == _line_of(text, "magnitude: -3")
+    assert "negative" in i.message and "never negative" in i.hint
+
+
+def test_unknown_variant_in_expectation_and_default(tmp_path):
+    text = SCENARIO_HEAD + ("variants:\n  base: {}\n"
+                            "default_variant: basee\n"
+                            "expectations:\n"
+                            "  - {id: x, metric: {trust: [UKR, RUS]}, above_variant: nope}\n")
+    issues = _errors(tmp_path, text)
+    fields = {i.field for i in issues}
+    assert "default_variant" in fields and "expectations[0].above_variant" in fields
+    assert all(i.line for i in issues)
+
+
+def test_unknown_variant_at_run_time(tmp_path):
+    from sim.model import DefenceDiplomacyModel
+    p = tmp_path / "ok.yaml"
+    p.write_text(SCENARIO_HEAD + "variants:\n  baseline: {}\n")
+    with pytest.raises(ScenarioError) as info:
+        DefenceDiplomacyModel(p, variant="baselin")
+    assert "did you mean 'baseline'" in str(info.value)
+
+
+def test_errors_are_collected_not_stopped_at_the_first(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - {date: 2020-03, kind: visit, actor: POL, recipient: UKR, source: t}\n"
+                            "  - {date: 2020-04, kind: high_level_visit, actor: XYZ, recipient: UKR,"
+                            " source: t}\n"
+                            "  - {date: 2020-05, kind: military_aid, actor: POL, recipient: UKR,"
+                            " magnitude: -1, source: t}\n")
+    # shape errors (negative) are reported first; fix them and the rest appear together
+    issues = _errors(tmp_path, text)
+    assert len(issues) >= 1
+    text2 = text.replace("magnitude: -1", "magnitude: 1")
+    issues2 = _errors(tmp_path, text2)
+    assert {i.field for i in issues2} >= {"events[0].kind", "events[1].actor"}
+
+
+def test_unknown_field_suggests_the_right_name(tmp_path):
+    text = SCENARIO_HEAD.replace("gdp_eur_bn: 150", "gdp_eur: 150")
+    issues = _errors(tmp_path, text)
+    assert any(i.field == "states[0].gdp_eur" and "gdp_eur_bn" in i.hint for i in issues)
+
+
+def test_unknown_parameter_suggests_the_closest(tmp_path):
+    text = SCENARIO_HEAD + "parameters: {lamda: 0.9, military_aid.forwrd: 1}\n"
+    issues = _errors(tmp_path, text)
+    hints = " ".join(i.hint for i in issues)
+    assert "lam" in hints and "military_aid.forward" in hints
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path):
+    text = SCENARIO_HEAD + "events:\n  - {date: 2020-03, kind: [unclosed\n"
+    (i,) = _errors(tmp_path, text)
+    assert i.line is not None and "YAML" in i.message
+
+
+def test_yaml_cannot_run_code(tmp_path):
+    marker = tmp_path / "pwned"
+    text = SCENARIO_HEAD + (f"extra: !!python/object/apply:os.system ['touch {marker}']\n")
+    issues = _errors(tmp_path, text)
+    assert not marker.exists()
+    assert issues
+
+
+def test_missing_file():
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("no/such/file.yaml")
+    assert "not found" in str(info.value)
+
+
+def test_cli_check_exits_2_with_line_and_field_and_no_traceback(tmp_path):
+    text = SCENARIO_HEAD + ("events:\n"
+                            "  - {date: 2020-03, kind: joint_exercize, participants: [UKR, POL],"
+                            " source: t}\n")
+    p = tmp_path / "broken.yaml"
+    p.write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "check", str(p)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    out = proc.stdout + proc.stderr
+    assert f"broken.yaml:{_line_of(text, 'joint_exercize')}" in out
+    assert "events[0].kind" in out and "Traceback" not in out
+
+
+def test_cli_run_bad_variant_exits_2(tmp_path):
+    p = tmp_path / "ok.yaml"
+    p.write_text(SCENARIO_HEAD)
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(p), "-v", "nope",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "unknown variant" in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,62 @@
+"""Hand-computed values for the trust math (DESIGN section 4)."""
+
+import numpy as np
+import pytest
+
+from sim.trust import (evidence_from_trust, expected_trust, institutional_memory, retention,
+                       uncertainty)
+from helpers import make_world
+
+
+def test_expected_trust_and_uncertainty_by_hand():
+    # kappa 2, prior 0.5, r 3, s 1: T = (1 + 3) / (2 + 4) = 2/3; U = 2 / 6 = 1/3
+    r, s, prior = np.array([3.0]), np.array([1.0]), np.array([0.5])
+    assert expected_trust(r, s, prior, 2.0)[0] == pytest.approx(2 / 3)
+    assert uncertainty(r, s, 2.0)[0] == pytest.approx(1 / 3)
+
+
+def test_no_evidence_gives_the_prior_and_full_uncertainty():
+    z = np.zeros(1)
+    assert expected_trust(z, z, np.array([0.3]), 2.0)[0] == pytest.approx(0.3)
+    assert uncertainty(z, z, 2.0)[0] == 1.0
+
+
+def test_retention_by_hand():
+    # lam 0.97, inst 0.5, neg_memory 0.4: loss = 0.03 * 0.5 = 0.015
+    keep_pos, keep_neg = retention(0.97, 0.4, np.array([0.5]))
+    assert keep_pos[0] == pytest.approx(0.985)
+    assert keep_neg[0] == pytest.approx(1 - 0.015 * 0.4)
+
+
+def test_evidence_from_trust_reproduces_the_target():
+    r, s = evidence_from_trust(np.array([0.8]), np.array([6.0]), np.array([0.8]), 2.0)
+    assert r[0] + s[0] == pytest.approx(6.0)
+    assert expected_trust(r, s, np.array([0.8]), 2.0)[0] == pytest.approx(0.8)
+
+
+def test_institutional_memory_combines_layers():
+    live = np.array([[5]])
+    dead = np.array([[1]])
+    # two live layers 0.5 and 0.3: 1 - 0.5 * 0.7 = 0.65; a lapsed layer adds nothing
+    inst = institutional_memory([(live, 0.5), (live, 0.3), (dead, 0.9)], step=2)
+    assert inst[0, 0] == pytest.approx(0.65)
+
+
+def test_one_visit_moves_trust_by_the_hand_computed_amount():
+    w = make_world(n=3, trust=0.5, confidence=2.0)
+    # start: kappa 2, prior 0.5, r = s = 1 -> T = 0.5
+    w.begin_step(1)  # forgetting: r = s = 0.97 (no inst) and 1 - 0.03 * 0.4 = 0.988
+    from sim.world import Action
+    w.apply(Action("high_level_visit", actor=1, recipients=(0,)))
+    r, s = 0.97 + 0.3, 0.988
+    assert w.trust[0, 1] == pytest.approx((1 + r) / (2 + r + s))
+    # the visitor's view of the host moves by the back weight 0.2
+    assert w.trust[1, 0] == pytest.approx((1 + 0.97 + 0.2) / (2 + 0.97 + 0.2 + 0.988))
+
+
+def test_costly_signal_weight_by_hand():
+    w = make_world(n=2, gdp=[1000.0, 10.0])
+    kind = w.catalogue["military_aid"]
+    # EUR 1 bn from GDP 1000: log1p(1 / (0.001 * 1000)) = log(2)
+    assert w.weight(kind, 0, 1.0) == pytest.approx(np.log(2))
+    assert w.weight(kind, 1, 1.0) == pytest.approx(np.log1p(100))
