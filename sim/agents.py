@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.metrics import col_means, row_means
+
 if TYPE_CHECKING:
     from sim.model import DefenceDiplomacyModel
 
@@ -34,12 +36,12 @@ class StateAgent(mesa.Agent):
     @property
     def trust_out(self) -> float:
         """Mean trust this state holds in the others."""
-        return float(self.model.metrics["trust_out"][self.index])
+        return float(row_means(self.model.world.trust)[self.index])
 
     @property
     def trust_in(self) -> float:
         """Mean trust the others hold in this state."""
-        return float(self.model.metrics["trust_in"][self.index])
+        return float(col_means(self.model.world.trust)[self.index])
 
     @property
     def aid_given_eur_bn(self) -> float:

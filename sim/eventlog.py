@@ -42,11 +42,11 @@ class EventLog:
             "name": m.get("name") or "", "source": m.get("source") or "",
             "note": m.get("note") or "", "warning": "; ".join(applied.warnings)})
 
-    def add_batch(self, step: int, date: dt.date, kind: str, actors: np.ndarray,
+    def add_batch(self, step: int, date: dt.date, kinds: np.ndarray, actors: np.ndarray,
                   recipients: np.ndarray, magnitudes: np.ndarray, weights: np.ndarray) -> None:
-        """Record many endogenous actions of one kind taken in one step."""
-        self._chunks.append((step, date, kind, actors.copy(), recipients.copy(),
-                             np.asarray(magnitudes, dtype=float).copy(), weights.copy()))
+        """Record many endogenous actions (kind names per action) taken in one step."""
+        self._chunks.append((step, date, kinds, actors, recipients,
+                             np.asarray(magnitudes, dtype=float), weights))
 
     def __len__(self) -> int:
         return len(self._rows) + sum(ch[3].size for ch in self._chunks)
@@ -55,13 +55,13 @@ class EventLog:
         """All actions as one DataFrame, ordered by step (scenario rows first in a step)."""
         parts = [pd.DataFrame(self._rows, columns=COLUMNS)] if self._rows else []
         codes = np.array(self.codes, dtype=object)
-        for step, date, kind, actors, recips, mags, weights in self._chunks:
+        for step, date, kinds, actors, recips, mags, weights in self._chunks:
             n = actors.size
             parts.append(pd.DataFrame({
-                "step": np.full(n, step), "date": [date] * n, "kind": kind,
+                "step": np.full(n, step), "date": [date] * n, "kind": kinds,
                 "actor": codes[actors], "recipients": codes[recips], "participants": "",
                 "target": "", "magnitude": mags,
-                "unit": "EUR_bn" if kind == "military_aid" else "",
+                "unit": np.where(kinds == "military_aid", "EUR_bn", ""),
                 "weight": weights, "origin": "policy", "id": "", "name": "", "source": "model",
                 "note": "", "warning": ""}))
         if not parts:

@@ -23,7 +23,7 @@ import numpy as np
 from sim import metrics
 from sim.agents import StateAgent
 from sim.eventlog import EventLog
-from sim.policies import decide, endogenous_magnitudes
+from sim.policies import POLICIES, decide
 from sim.scenario.compile import ModelInputs, compile_inputs, event_to_action
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import Event
@@ -72,12 +72,15 @@ class DefenceDiplomacyModel(mesa.Model):
         self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.interop_snapshots: list[np.ndarray] = []
         self._pending: list[Action] = []
+        self._policy_codes = np.vectorize(POLICIES.index, otypes=[np.intp])(inp.policy_by_step)
+        self._budgets = np.asarray(inp.budgets, dtype=float)
+        self._current_policy: np.ndarray | None = None
+        self._deciders = np.zeros(0, dtype=np.intp)
         self._set_policies(0)
         self.metrics: dict[str, Any] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters=self._model_reporters(),
-            agent_reporters={"iso3": "iso3", "policy": "policy", "trust_out": "trust_out",
-                             "trust_in": "trust_in", "aid_given_eur_bn": "aid_given_eur_bn"})
+        # network measures every step through Mesa's DataCollector; per-state measures
+        # are derived from the trust snapshots (Results.agent_frame), not stored twice
+        self.datacollector = mesa.DataCollector(model_reporters=self._model_reporters())
         self._record()
 
     # --- reading -------------------------------------------------------------------------
@@ -171,34 +174,29 @@ class DefenceDiplomacyModel(mesa.Model):
             self.warnings.append(f"{self.date:%Y-%m}: {w}")
 
     def _set_policies(self, t: int) -> None:
-        row = self.inputs.policy_by_step[min(t, self.calendar.n_steps)]
+        row = self._policy_codes[min(t, self.calendar.n_steps)]
+        if self._current_policy is not None and np.array_equal(row, self._current_policy):
+            return
+        self._current_policy = row
         for agent in self.states:
-            agent.policy = row[agent.index]
+            agent.policy = POLICIES[row[agent.index]]
+        self._deciders = np.flatnonzero(row != POLICIES.index("scripted"))
 
     def _decide(self) -> None:
-        groups = self.agents.select(lambda a: a.policy != "scripted")
-        if not len(groups):
+        if not self._deciders.size:
             return
-        deciders = np.array(groups.get("index"), dtype=np.intp)
-        policies = groups.get("policy")
-        budgets = np.array(groups.get("budget"), dtype=float)
-        dec = decide(self.world, deciders, policies, budgets, self.rng)
-        for kind_name, (actors, recipients) in dec.actions.items():
-            sizes = endogenous_magnitudes(self.world, kind_name, actors)
-            weights = self.world.apply_batch(kind_name, actors, recipients, sizes)
-            self.log.add_batch(self.steps, self.date, kind_name, actors, recipients, sizes,
-                               weights)
-        donors, needy, amounts = dec.aid
-        if donors.size:
-            weights = self.world.apply_batch("military_aid", donors, needy, amounts)
-            self.log.add_batch(self.steps, self.date, "military_aid", donors, needy, amounts,
-                               weights)
+        d = self._deciders
+        dec = decide(self.world, d, self._current_policy[d], self._budgets[d], self.rng)
+        if dec.actors.size:
+            weights = self.world.apply_batch(dec.kinds, dec.actors, dec.recipients,
+                                             dec.magnitudes)
+            self.log.add_batch(self.steps, self.date, self.world.kind_table()["names"][dec.kinds],
+                               dec.actors, dec.recipients, dec.magnitudes, weights)
 
     def _compute_metrics(self) -> dict[str, Any]:
         t = self.world.trust
         inp = self.inputs
         out: dict[str, Any] = {
-            "trust_out": metrics.row_means(t), "trust_in": metrics.col_means(t),
             "mean_trust": float(metrics.row_means(t).mean()),
             "polarisation": metrics.polarisation(t),
             "density": metrics.density(t, self.params.density_threshold),
@@ -234,4 +232,3 @@ class DefenceDiplomacyModel(mesa.Model):
             self.snapshots.append((self.steps, self.world.trust.copy(),
                                    self.world.uncertainty.astype(np.float32)))
             self.interop_snapshots.append(self.world.interop.astype(np.float32))
-

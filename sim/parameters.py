@@ -73,6 +73,11 @@ class Parameters(BaseModel):
                              "Threat sources below 2 % of the largest threat are left out of "
                              "shared threat: they change it by less than rounding and cost "
                              "N^2 work each.", ge=0, lt=1)
+    threat_sources_max: int = _p(10, "states",
+                                 "Shared threat sums over at most the ten most threatening "
+                                 "states: states balance against the main threats (Walt "
+                                 "1987), and minor sources add little but cost N^2 work each.",
+                                 ge=1)
     # --- endogenous behaviour (DESIGN section 7) -------------------------------------------
     default_policy: PolicyName = _p("scripted", "policy",
                                     "States replay only their scripted events unless the "

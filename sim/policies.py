@@ -56,10 +56,12 @@ AID_MIN_EUR_BN = 1e-4
 
 @dataclass
 class Decisions:
-    """One step's endogenous choices: discrete actions per kind and aid flows."""
+    """One step's endogenous actions as a flat batch (catalogue positions of kinds)."""
 
-    actions: dict[str, tuple[np.ndarray, np.ndarray]]
-    aid: tuple[np.ndarray, np.ndarray, np.ndarray]
+    kinds: np.ndarray
+    actors: np.ndarray
+    recipients: np.ndarray
+    magnitudes: np.ndarray
 
 
 def endogenous_kinds(catalogue: dict[str, ActionKind]) -> list[ActionKind]:
@@ -67,24 +69,48 @@ def endogenous_kinds(catalogue: dict[str, ActionKind]) -> list[ActionKind]:
     return [k for k in catalogue.values() if k.endogenous]
 
 
-def term_weights(world: World, policy: str) -> np.ndarray:
-    """Vector over ``TERMS`` of policy mask times ``util_*`` parameter."""
-    p = world.params
-    util = {"trust": p.util_trust, "threat": p.util_threat, "recip": p.util_recip,
-            "need": p.util_need, "interop": p.util_interop}
+def policy_weights(params, policy: str) -> np.ndarray:
+    """Vector over ``TERMS`` of the policy's mask times the ``util_*`` parameters."""
+    util = {"trust": params.util_trust, "threat": params.util_threat,
+            "recip": params.util_recip, "need": params.util_need,
+            "interop": params.util_interop}
     mask = POLICY_TERMS[policy]
     return np.array([mask.get(t, 0.0) * util[t] for t in TERMS])
 
 
-def decide(world: World, deciders: np.ndarray, policies: list[str], budgets: np.ndarray,
+def _tables(world: World) -> dict:
+    """Per-world constants of the choice model, built once."""
+    if "policy" not in world.cache:
+        kinds = endogenous_kinds(world.catalogue)
+        names = list(world.catalogue)
+        world.cache["policy"] = {
+            "kinds": kinds,
+            "positions": np.array([names.index(k.name) for k in kinds], dtype=np.intp),
+            "weights": np.stack([policy_weights(world.params, p) for p in POLICIES]),  # (P, T)
+            "motives": np.array([[k.motives.get(t, 0.0) for t in TERMS] for k in kinds]),
+            "costs": np.array([k.cost for k in kinds]),
+            "basis": np.array([{"count": 0, "gdp": 1, "personnel": 2}[k.cost_basis]
+                               for k in kinds]),
+            "gated": [(ki, getattr(world.params, k.gate)) for ki, k in enumerate(kinds)
+                      if k.gate],
+            "single": [(ki, k.name) for ki, k in enumerate(kinds)
+                       if k.institution and k.lapse_months is None],
+            "aid": names.index("military_aid"),
+        }
+    return world.cache["policy"]
+
+
+def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np.ndarray,
            rng: np.random.Generator) -> Decisions:
     """Choose this step's endogenous actions for ``deciders`` (indices into the world).
 
-    ``policies[d]`` and ``budgets[d]`` belong to ``deciders[d]``. Deterministic for
-    a given ``rng`` state.
+    ``policies[d]`` (a position in ``POLICIES``) and ``budgets[d]`` belong to
+    ``deciders[d]``. Deterministic for a given ``rng`` state.
     """
     p = world.params
+    tab = _tables(world)
     deciders = np.asarray(deciders, dtype=np.intp)
+    policies = np.asarray(policies, dtype=np.intp)
     n = world.n
     trust = world.trust
     theta = perceived_threat(trust, world.capability, world.proximity)
@@ -94,103 +120,111 @@ def decide(world: World, deciders: np.ndarray, policies: list[str], budgets: np.
     # how many discrete actions each decider takes this step
     base = np.floor(budgets)
     count = (base + (rng.random(deciders.size) < budgets - base)).astype(int)
-    acting = deciders[count > 0]
-    acts_per = count[count > 0]
-    rows = np.union1d(acting, deciders if needy.size else np.zeros(0, dtype=np.intp))
-    share = np.zeros((0, n))
-    if rows.size:
-        share = threat_share(theta, shared_threat(theta, rows, p.threat_floor), rows)
-    row_of = {int(d): r for r, d in enumerate(rows)}
+    act = count > 0
+    acting, acts_per, acting_pol = deciders[act], count[act], policies[act]
 
-    actions: dict[str, list[list[int]]] = {}
+    out_k, out_j, out_i, out_m = [], [], [], []
     if acting.size:
-        kinds = endogenous_kinds(world.catalogue)
-        sel = np.array([row_of[int(d)] for d in acting], dtype=np.intp)
+        share = threat_share(theta, shared_threat(theta, acting, None, p.threat_floor,
+                                                  p.threat_sources_max))
         feats = np.stack([
             trust[acting],
-            share[sel],
+            share,
             1.0 - np.exp(-world.recent[acting]),
             np.broadcast_to(need, (acting.size, n)),
             1.0 - np.exp(-world.interop[acting]),
-        ])                                                        # (T, A, N)
-        pol_of = dict(zip(deciders.tolist(), policies))
-        weights = np.stack([term_weights(world, pol_of[int(d)]) for d in acting])  # (A, T)
-        motives = np.array([[k.motives.get(t, 0.0) for t in TERMS] for k in kinds])  # (K, T)
-        util = np.einsum("at,kt,tan->kan", weights, motives, feats)
-        util -= np.array([k.cost for k in kinds])[:, None, None]
+        ], axis=1)                                                # (A, T, N)
+        coef = tab["weights"][acting_pol][:, None, :] * tab["motives"][None]   # (A, K, T)
+        util = np.matmul(coef, feats) - tab["costs"][None, :, None]            # (A, K, N)
         valid = util >= p.act_threshold
-        valid[:, np.arange(acting.size), acting] = False
-        for ki, k in enumerate(kinds):
-            if k.gate:
-                valid[ki] &= trust[acting] >= getattr(p, k.gate)
-            if k.institution and k.lapse_months is None:
-                valid[ki] &= world.layers[k.name][acting] <= world.step   # not already live
-        logits = np.where(valid, util / p.choice_temperature, -np.inf)
-        flat = logits.transpose(1, 0, 2).reshape(acting.size, -1)        # (A, K*N)
-        for a, flat_idx in _sample_rows(flat, acts_per, rng):
-            ki, j = divmod(int(flat_idx), n)
-            actions.setdefault(kinds[ki].name, []).append([int(acting[a]), j])
+        valid[np.arange(acting.size), :, acting] = False
+        for ki, theta_gate in tab["gated"]:
+            valid[:, ki] &= trust[acting] >= theta_gate
+        for ki, name in tab["single"]:
+            valid[:, ki] &= world.layers[name][acting] <= world.step   # not already live
+        # candidates in row-major (actor, kind, partner) order
+        a_idx, k_idx, j_idx = np.nonzero(valid)
+        logits = util[a_idx, k_idx, j_idx] / p.choice_temperature
+        picks = _sample_candidates(a_idx, logits, acts_per, rng)
+        if picks.size:
+            ki, partner = k_idx[picks], j_idx[picks]
+            actor = acting[a_idx[picks]]
+            basis = tab["basis"][ki]
+            mag = np.where(basis == 1, p.gift_share * world.gdp[actor],
+                           np.where(basis == 2, p.course_trainees, 1.0))
+            out_k.append(tab["positions"][ki])
+            out_j.append(actor)
+            out_i.append(partner)
+            out_m.append(mag)
 
-    aid = _crisis_aid(world, deciders, policies, needy, need, share, row_of)
-    packed = {k: (np.array([a for a, _ in v]), np.array([b for _, b in v]))
-              for k, v in actions.items()}
-    return Decisions(packed, aid)
+    donors, recips, amounts = _crisis_aid(world, theta, deciders, policies, needy, need)
+    if donors.size:
+        out_k.append(np.full(donors.size, tab["aid"], dtype=np.intp))
+        out_j.append(donors)
+        out_i.append(recips)
+        out_m.append(amounts)
+    if not out_k:
+        empty = np.zeros(0, dtype=np.intp)
+        return Decisions(empty, empty, empty, np.zeros(0))
+    return Decisions(np.concatenate(out_k), np.concatenate(out_j), np.concatenate(out_i),
+                     np.concatenate(out_m))
 
 
-def endogenous_magnitudes(world: World, kind_name: str, actors: np.ndarray) -> np.ndarray:
-    """Size of endogenous actions: a gift of ``gift_share`` of GDP, a course of trainees, or 1."""
-    basis = world.catalogue[kind_name].cost_basis
-    if basis == "gdp":
-        return world.params.gift_share * world.gdp[actors]
-    if basis == "personnel":
-        return np.full(actors.size, world.params.course_trainees)
-    return np.ones(actors.size)
+def _sample_candidates(rows: np.ndarray, logits: np.ndarray, counts: np.ndarray,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Pick ``counts[r]`` distinct candidates for each row r with softmax probabilities.
 
-
-def _sample_rows(logits: np.ndarray, counts: np.ndarray, rng: np.random.Generator
-                 ) -> list[tuple[int, int]]:
-    """Sample ``counts[a]`` distinct columns of each row with softmax probabilities.
-
-    One uniform draw per row and an inverse-CDF look-up, vectorised over rows;
-    rows that take more than one action draw the rest one at a time without
-    replacement. Rows with no finite logit take nothing.
+    ``rows`` (sorted) says which row each candidate belongs to. One uniform draw
+    per row and an inverse-CDF look-up over a global cumulative sum, so the cost is
+    proportional to the number of valid candidates; rows taking more than one
+    action draw the rest one at a time without replacement. Returns candidate
+    positions.
     """
-    top = np.max(logits, axis=1, keepdims=True)
-    live = np.isfinite(top[:, 0])
-    weights = np.where(np.isfinite(logits), np.exp(logits - np.where(live[:, None], top, 0.0)),
-                       0.0)
-    cum = np.cumsum(weights, axis=1)
-    u = rng.random(logits.shape[0]) * cum[:, -1]
-    first = np.argmax(cum > u[:, None], axis=1)
-    picks = [(a, int(first[a])) for a in np.flatnonzero(live)]
-    for a in np.flatnonzero(live & (counts > 1)):
-        w = weights[a].copy()
-        w[first[a]] = 0.0
-        for _ in range(int(counts[a]) - 1):
-            total = w.sum()
-            if total <= 0.0:
+    n_rows = counts.size
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    top = np.full(n_rows, -np.inf)
+    np.maximum.at(top, rows, logits)
+    weights = np.exp(logits - top[rows])
+    cum = np.cumsum(weights)
+    present = np.flatnonzero(np.bincount(rows, minlength=n_rows))
+    start = np.searchsorted(rows, present, side="left")
+    end = np.searchsorted(rows, present, side="right")
+    base = np.where(start > 0, cum[start - 1], 0.0)
+    u = rng.random(present.size)
+    target = base + u * (cum[end - 1] - base)
+    picks = np.minimum(np.searchsorted(cum, target, side="right"), end - 1)
+    out = [picks]
+    for r, s0, e0, first in zip(present, start, end, picks):
+        extra = int(counts[r]) - 1
+        if extra <= 0:
+            continue
+        w = weights[s0:e0].copy()
+        w[first - s0] = 0.0
+        for _ in range(min(extra, e0 - s0 - 1)):
+            c = np.cumsum(w)
+            if c[-1] <= 0.0:
                 break
-            col = int(np.searchsorted(np.cumsum(w), rng.random() * total, side="right"))
-            col = min(col, w.size - 1)
-            picks.append((int(a), col))
-            w[col] = 0.0
-    return picks
+            pos = min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), w.size - 1)
+            out.append(np.array([s0 + pos]))
+            w[pos] = 0.0
+    return np.concatenate(out).astype(np.intp)
 
 
-def _crisis_aid(world: World, deciders: np.ndarray, policies: list[str], needy: np.ndarray,
-                need: np.ndarray, share: np.ndarray, row_of: dict[int, int]
+def _crisis_aid(world: World, theta: np.ndarray, deciders: np.ndarray, policies: np.ndarray,
+                needy: np.ndarray, need: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monthly military aid from every endogenous decider to every partner in need."""
     p = world.params
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0))
-    givers = np.array([d for d, pol in zip(deciders, policies) if pol != "scripted"],
-                      dtype=np.intp)
+    givers = deciders[policies != POLICIES.index("scripted")]
     if needy.size == 0 or givers.size == 0:
         return empty
-    rows = np.array([row_of[int(d)] for d in givers], dtype=np.intp)
     trust = world.trust[np.ix_(givers, needy)]
+    share = threat_share(theta, shared_threat(theta, givers, needy, p.threat_floor,
+                                             p.threat_sources_max), needy)
     motive = (np.maximum(0.0, 2.0 * trust - 1.0) ** p.aid_trust_exponent
-              * share[np.ix_(rows, needy)] ** p.aid_threat_exponent)
+              * share ** p.aid_threat_exponent)
     amount = p.aid_rate * world.gdp[givers, None] * need[None, needy] * motive
     amount[givers[:, None] == needy[None, :]] = 0.0
     gi, ni = np.nonzero(amount >= AID_MIN_EUR_BN)

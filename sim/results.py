@@ -33,11 +33,20 @@ class Results:
         return df.reset_index(drop=True)
 
     def agent_frame(self) -> pd.DataFrame:
-        """Per-step, per-state measures (Mesa DataCollector agent reporters)."""
-        df = self.model.datacollector.get_agent_vars_dataframe().reset_index()
-        dates = {s: self.model.calendar.label(int(s)) for s in df["Step"].unique()}
-        df.insert(1, "date", pd.to_datetime(df["Step"].map(dates)))
-        return df.drop(columns=["AgentID"]).rename(columns={"Step": "step"})
+        """Per-state measures at every snapshot: policy, mean trust out and in, aid given."""
+        m = self.model
+        ev = self.events()
+        aid = ev[ev["kind"] == "military_aid"]
+        frames = []
+        for (step, t, _), date in zip(m.snapshots, self.dates):
+            given = aid[aid["step"] <= step].groupby("actor")["magnitude"].sum()
+            policy = m.inputs.policy_by_step[min(step, m.calendar.n_steps)]
+            frames.append(pd.DataFrame({
+                "step": step, "date": pd.Timestamp(date), "iso3": self.codes,
+                "policy": list(policy), "trust_out": metrics.row_means(t),
+                "trust_in": metrics.col_means(t),
+                "aid_given_eur_bn": given.reindex(self.codes).fillna(0.0).values}))
+        return pd.concat(frames, ignore_index=True)
 
     def trust_frame(self) -> pd.DataFrame:
         """Trust and uncertainty of every directed pair at every snapshot (long format)."""

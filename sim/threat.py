@@ -19,40 +19,50 @@ def perceived_threat(trust: np.ndarray, capability: np.ndarray, proximity: np.nd
     return theta
 
 
-def threat_sources(theta: np.ndarray, floor: float) -> np.ndarray:
-    """Indices of states whose threat to someone is at least ``floor`` times the largest."""
+def threat_sources(theta: np.ndarray, floor: float, most: int | None = None) -> np.ndarray:
+    """States whose threat to someone is at least ``floor`` times the largest threat,
+    keeping only the ``most`` largest (all if None), in index order."""
     colmax = theta.max(axis=0)
     top = colmax.max()
     if top <= 0.0:
         return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(colmax >= floor * top)
+    src = np.flatnonzero(colmax >= floor * top)
+    if most is not None and src.size > most:
+        keep = np.argsort(-colmax[src], kind="stable")[:most]
+        src = np.sort(src[keep])
+    return src
 
 
-def shared_threat(theta: np.ndarray, rows: np.ndarray | None = None, floor: float = 0.0
-                  ) -> np.ndarray:
-    """``S[i, j] = sum_k min(Theta[i, k], Theta[j, k])`` for the given rows (all if None).
+def shared_threat(theta: np.ndarray, rows: np.ndarray | None = None,
+                  cols: np.ndarray | None = None, floor: float = 0.0,
+                  most: int | None = None) -> np.ndarray:
+    """``S[i, j] = sum_k min(Theta[i, k], Theta[j, k])`` for the given rows and columns.
 
-    Only threat sources at or above ``floor`` times the largest threat are summed
-    (``Parameters.threat_floor``); the rest change S by less than the floor each.
-    The diagonal is zero.
+    ``rows`` and ``cols`` default to all states. Only threat sources at or above
+    ``floor`` times the largest threat are summed (``Parameters.threat_floor``), at
+    most the ``most`` largest of them (``Parameters.threat_sources_max``).
+    ``S[i, i]`` is zero.
     """
-    rows = np.arange(theta.shape[0]) if rows is None else np.asarray(rows, dtype=np.intp)
-    src = threat_sources(theta, floor)
-    if src.size == 0:
-        return np.zeros((rows.size, theta.shape[0]))
-    sub = theta[:, src]                                    # (N, K)
-    out = np.minimum(sub[rows, None, :], sub[None, :, :]).sum(axis=2)   # (R, N)
-    out[np.arange(rows.size), rows] = 0.0
+    n = theta.shape[0]
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
+    cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.intp)
+    src = threat_sources(theta, floor, most)
+    if src.size == 0 or rows.size == 0 or cols.size == 0:
+        return np.zeros((rows.size, cols.size))
+    sub = theta[:, src]                                                   # (N, K)
+    out = np.minimum(sub[rows, None, :], sub[None, cols, :]).sum(axis=2)  # (R, C)
+    out[rows[:, None] == cols[None, :]] = 0.0
     return out
 
 
-def threat_share(theta: np.ndarray, shared: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Shared threat of ``rows`` with each j as a share of j's own largest threat, in [0, 1].
+def threat_share(theta: np.ndarray, shared: np.ndarray, cols: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Shared threat with each column state j as a share of j's own largest threat, in [0, 1].
 
     ``share[d, j] = S[d, j] / max_k Theta[j, k]``: how much of the threat j faces
     the state d also feels. Zero where j faces no threat.
     """
-    own = theta.max(axis=1)
+    own = theta.max(axis=1) if cols is None else theta[cols].max(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(own[None, :] > 0, shared / own[None, :], 0.0)
     return np.clip(share, 0.0, 1.0)

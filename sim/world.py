@@ -81,13 +81,16 @@ class World:
         self.layers: dict[str, np.ndarray] = {
             k.name: np.full((n, n), -1, dtype=np.int64)
             for k in catalogue.values() if k.institution}
-        self.inst = np.zeros((n, n))
+        self._inst: np.ndarray | None = None
+        self._inst_valid_until = 0
+        self._keep: tuple[np.ndarray, np.ndarray] | None = None
         self.interop = np.zeros((n, n))
         self.recent = np.zeros((n, n))       # positive evidence i received from j lately
         self.need = np.zeros(n)              # how much j needs support after attacks
         self.covert = np.zeros((n, n))       # undisclosed covert weight [actor, recipient]
         self.aid = np.zeros((n, n))          # cumulative military aid, EUR bn [donor, recipient]
         self.step = 0
+        self.cache: dict = {}                # derived tables that never change in a run
         self._trust: np.ndarray | None = None
 
     # --- reading -------------------------------------------------------------------------
@@ -98,6 +101,17 @@ class World:
             self._trust = expected_trust(self.r, self.s, self.prior, self.params.kappa)
             np.fill_diagonal(self._trust, 1.0)
         return self._trust
+
+    @property
+    def inst(self) -> np.ndarray:
+        """Institutional memory of each pair from its live institutions, in [0, 1)."""
+        if self._inst is None or self.step >= self._inst_valid_until:
+            self._inst = self.institutions_live(self.step)
+            live = [exp[exp > self.step] for exp in self.layers.values()]
+            self._inst_valid_until = min((int(x.min()) for x in live if x.size),
+                                         default=OPEN_ENDED)
+            self._keep = None
+        return self._inst
 
     @property
     def uncertainty(self) -> np.ndarray:
@@ -120,8 +134,10 @@ class World:
         """Start step ``step``: refresh institutions, then forget evidence toward the prior."""
         p = self.params
         self.step = step
-        self.inst = self.institutions_live(step)
-        keep_pos, keep_neg = retention(p.lam, p.neg_memory, self.inst)
+        inst = self.inst                 # recomputed only when an institution opened or lapsed
+        if self._keep is None:
+            self._keep = retention(p.lam, p.neg_memory, inst)
+        keep_pos, keep_neg = self._keep
         self.r *= keep_pos
         self.s *= keep_neg
         self.interop *= p.interop_decay
@@ -279,71 +295,103 @@ class World:
         block = np.ix_(parts, parts)
         layer[block] = np.maximum(layer[block], expiry)
         layer[parts, parts] = -1
-        self.inst = self.institutions_live(self.step)
+        self._inst = None
 
     def _end_institution(self, institution: str, parts: np.ndarray) -> None:
         block = np.ix_(parts, parts)
         for name, layer in self.layers.items():
             if self.catalogue[name].institution == institution:
                 layer[block] = np.minimum(layer[block], self.step)
-        self.inst = self.institutions_live(self.step)
+        self._inst = None
 
-    # --- many endogenous actions of one kind ----------------------------------------------
-    def apply_batch(self, kind_name: str, actors: np.ndarray, recipients: np.ndarray,
+    # --- many endogenous actions at once -------------------------------------------------
+    def kind_table(self) -> dict[str, np.ndarray]:
+        """Catalogue weights as arrays over catalogue order (built once per world)."""
+        if "kinds" not in self.cache:
+            ks = list(self.catalogue.values())
+            basis = {"count": 0, "gdp": 1, "personnel": 2}
+            self.cache["kinds"] = {
+                "names": np.array([k.name for k in ks], dtype=object),
+                "forward": np.array([k.forward for k in ks]),
+                "back": np.array([k.forward if k.is_joint else k.back for k in ks]),
+                "observer": np.array([k.observer for k in ks]),
+                "norm": np.array([k.norm for k in ks]),
+                "visibility": np.array([k.visibility for k in ks]),
+                "interop": np.array([k.interop for k in ks]),
+                "joint": np.array([k.is_joint for k in ks]),
+                "basis": np.array([basis[k.cost_basis] for k in ks]),
+                "aid": np.array([k.name == "military_aid" for k in ks]),
+                "institution": np.array([bool(k.institution) for k in ks]),
+            }
+        return self.cache["kinds"]
+
+    def kind_index(self, name: str) -> int:
+        """Position of a kind in catalogue order (the index :meth:`apply_batch` takes)."""
+        return list(self.catalogue).index(name)
+
+    def apply_batch(self, kinds: np.ndarray, actors: np.ndarray, recipients: np.ndarray,
                     magnitudes: np.ndarray) -> np.ndarray:
-        """Apply many actions of one kind at once (endogenous decisions); returns weights.
+        """Apply many actions at once (one step's endogenous decisions); returns their weights.
 
-        Directed kinds go actor -> recipient; joint kinds are bilateral (actor,
-        recipient) pairs. Equivalent to calling :meth:`apply` for each action on the
-        same starting trust, which is what decisions taken in the same month see.
+        ``kinds`` are catalogue positions (:meth:`kind_index`). Directed kinds go
+        actor -> recipient; joint kinds are bilateral (actor, recipient) pairs. The
+        result equals applying each action to the same starting trust, which is what
+        decisions taken in the same month see. Visibility is the catalogue's.
         """
-        kind = self.catalogue[kind_name]
+        kt = self.kind_table()
+        k = np.asarray(kinds, dtype=np.intp)
         j = np.asarray(actors, dtype=np.intp)
         i = np.asarray(recipients, dtype=np.intp)
         mag = np.asarray(magnitudes, dtype=float)
         if j.size == 0:
             return np.zeros(0)
-        if kind.cost_basis == "count":
-            w = mag.copy()
-        else:
-            eur = mag if kind.cost_basis == "gdp" else (
-                mag * self.params.training_cost_eur_per_trainee / 1e9)
-            w = np.log1p(eur / (self.params.cost_scale_gdp * self.gdp[j]))
-        back = kind.forward if kind.is_joint else kind.back
+        p = self.params
+        basis = kt["basis"][k]
+        eur = np.where(basis == 2, mag * p.training_cost_eur_per_trainee / 1e9, mag)
+        w = np.where(basis == 0, mag, np.log1p(eur / (p.cost_scale_gdp * self.gdp[j])))
+        fwd, back = w * kt["forward"][k], w * kt["back"][k]
         delta = np.zeros((self.n, self.n))
-        np.add.at(delta, (i, j), w * kind.forward)
-        np.add.at(delta, (j, i), w * back)
-        np.add.at(self.recent, (i, j), np.maximum(0.0, w * kind.forward))
-        np.add.at(self.recent, (j, i), np.maximum(0.0, w * back))
-        vis = kind.visibility
-        if vis > 0.0 and (kind.observer or kind.norm):
-            a = 2.0 * self.trust - 1.0
-            coef = vis * self.params.observer_weight * w
-            sides = [(j, i)] + ([(i, j)] if kind.is_joint else [])
-            for judged, partner in sides:
-                onehot = np.zeros((judged.size, self.n))
-                onehot[np.arange(judged.size), judged] = coef
-                ev = kind.observer * (a[:, partner] @ onehot)     # (N, N): about judged
-                ev -= kind.norm * onehot.sum(axis=0)[None, :]
-                # the two parties of each action are not observers of it
-                np.add.at(ev, (judged, judged), -(coef * (kind.observer * a[judged, partner]
-                                                          - kind.norm)))
-                np.add.at(ev, (partner, judged), -(coef * (kind.observer * a[partner, partner]
-                                                           - kind.norm)))
-                delta += ev
-        elif vis == 0.0 and kind.observer:
-            np.add.at(self.covert, (j, i), w * kind.observer)
-        if kind.institution:
-            lapse = kind.lapse_months
-            expiry = OPEN_ENDED if lapse is None else self.step + lapse
+        np.add.at(delta, (i, j), fwd)
+        np.add.at(delta, (j, i), back)
+        np.add.at(self.recent, (i, j), np.maximum(0.0, fwd))
+        np.add.at(self.recent, (j, i), np.maximum(0.0, back))
+        vis, obs, norm = kt["visibility"][k], kt["observer"][k], kt["norm"][k]
+        public = (vis > 0.0) & ((obs != 0.0) | (norm != 0.0))
+        if public.any():
+            both = public & kt["joint"][k]
+            judged = np.concatenate([j[public], i[both]])
+            partner = np.concatenate([i[public], j[both]])
+            coef = np.concatenate([(vis * p.observer_weight * w)[public],
+                                   (vis * p.observer_weight * w)[both]])
+            ob = np.concatenate([obs[public], obs[both]])
+            nm = np.concatenate([norm[public], norm[both]])
+            # observer o learns about `judged` in proportion to its view of `partner`
+            contrib = coef * (ob * (2.0 * self.trust[:, partner] - 1.0) - nm)   # (N, A)
+            cols = np.arange(judged.size)
+            contrib[judged, cols] = 0.0        # the two parties of an action do not
+            contrib[partner, cols] = 0.0       # observe it as third parties
+            if np.unique(judged).size == judged.size:
+                delta[:, judged] += contrib
+            else:
+                np.add.at(delta.T, judged, contrib.T)
+        covert = (vis == 0.0) & (obs != 0.0)
+        if covert.any():
+            np.add.at(self.covert, (j[covert], i[covert]), (w * obs)[covert])
+        inst = kt["institution"][k]
+        for kind_pos in np.unique(k[inst]):
+            kind = self.catalogue[kt["names"][kind_pos]]
+            sel = k == kind_pos
+            expiry = OPEN_ENDED if kind.lapse_months is None else self.step + kind.lapse_months
             layer = self.layers[kind.name]
-            layer[j, i] = np.maximum(layer[j, i], expiry)
-            layer[i, j] = np.maximum(layer[i, j], expiry)
-            self.inst = self.institutions_live(self.step)
-        if kind.interop:
-            np.add.at(self.interop, (j, i), w * kind.interop)
-            np.add.at(self.interop, (i, j), w * kind.interop)
-        if kind.name == "military_aid":
-            np.add.at(self.aid, (j, i), mag)
+            layer[j[sel], i[sel]] = np.maximum(layer[j[sel], i[sel]], expiry)
+            layer[i[sel], j[sel]] = np.maximum(layer[i[sel], j[sel]], expiry)
+            self._inst = None
+        gain = w * kt["interop"][k]
+        if gain.any():
+            np.add.at(self.interop, (j, i), gain)
+            np.add.at(self.interop, (i, j), gain)
+        aid = kt["aid"][k]
+        if aid.any():
+            np.add.at(self.aid, (j[aid], i[aid]), mag[aid])
         self._commit(delta)
         return w

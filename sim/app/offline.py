@@ -12,10 +12,11 @@ This module fills that cache ahead of time, straight from the npm registry (whic
 reachable here), so nothing is ever fetched from a CDN:
 
 * :func:`ensure_offline_assets` downloads the npm tarballs Solara refers to (with pure
-  Python ``urllib``; ``npm pack`` is only a fallback), checks their integrity hash and
-  unpacks each one to ``<cache>/<name>@<version-as-in-the-url>/``, the exact layout the
-  CDN proxy looks up.  The package list and versions are read from the installed
-  Solara source, so a Solara upgrade is picked up automatically.
+  Python ``urllib`` from the registry npm is configured with; ``npm pack`` is only a
+  fallback), checks their integrity hash and unpacks each one to
+  ``<cache>/<name>@<version-as-in-the-url>/``, the exact layout the CDN proxy looks up.
+  The package list and versions are read from the installed Solara source, so a
+  Solara upgrade is picked up automatically.
 * :func:`offline_env` gives the ``SOLARA_*`` environment variables to start
   ``solara run`` with, so the server uses that cache and never reaches out (no CDN,
   no telemetry).  :data:`SOLARA_RUN_OFFLINE_ARGS` holds the CLI flags that have no
@@ -51,12 +52,12 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = [
-    "CACHE_DIR_ENV_VAR",
     "BASELINE_PACKAGES",
-    "CdnPackage",
+    "CACHE_DIR_ENV_VAR",
     "OFFLINE_CDN_SENTINEL",
-    "OfflineAssetsError",
     "SOLARA_RUN_OFFLINE_ARGS",
+    "CdnPackage",
+    "OfflineAssetsError",
     "default_cache_dir",
     "ensure_offline_assets",
     "missing_offline_assets",
@@ -70,8 +71,8 @@ logger = logging.getLogger(__name__)
 #: Environment variable that overrides where the assets are kept.
 CACHE_DIR_ENV_VAR = "DDSIM_SOLARA_ASSETS_DIR"
 
-#: npm registry used when neither ``NPM_CONFIG_REGISTRY`` nor ``npm_config_registry`` is set.
-DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+#: Environment variables npm itself reads for the registry URL (checked first).
+REGISTRY_ENV_VARS = ("NPM_CONFIG_REGISTRY", "npm_config_registry")
 
 #: What ``SOLARA_ASSETS_CDN`` is set to: a loopback address nothing listens on.  A cache
 #: miss then fails at once, on this machine, and the server log names the missing file
@@ -341,9 +342,7 @@ def _missing_files(package_dir: Path, package: CdnPackage) -> list[str]:
     return [f for f in package.files if not (package_dir / f).is_file()]
 
 
-def missing_offline_assets(
-    cache_dir: Path | None = None, *, extra: Iterable[str | CdnPackage] = ()
-) -> list[str]:
+def missing_offline_assets(cache_dir: Path | None = None, *, extra: Iterable[str | CdnPackage] = ()) -> list[str]:
     """Say what is missing from the cache, without touching the network.
 
     Args:
@@ -369,10 +368,63 @@ def missing_offline_assets(
 # ----------------------------------------------------------------------------- downloading
 
 
-def _registry() -> str:
-    """The npm registry base URL (honours ``NPM_CONFIG_REGISTRY``), with a trailing slash."""
-    url = os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry") or DEFAULT_REGISTRY
+def _registry_from_npmrc(path: Path) -> str | None:
+    """The ``registry=`` value of an npmrc file, if it has one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == "registry" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _configured_registry() -> str | None:
+    """Find the npm registry the way npm does, without hard-coding one.
+
+    In order: ``$NPM_CONFIG_REGISTRY``/``$npm_config_registry``, the user's and the
+    system's npmrc, then ``npm config get registry`` (npm's own default) if npm is on
+    PATH.  Returns the URL with a trailing slash, or None when none is configured.
+    """
+    url = next((os.environ[name] for name in REGISTRY_ENV_VARS if os.environ.get(name)), None)
+    if url is None:
+        userconfig = os.environ.get("NPM_CONFIG_USERCONFIG") or str(Path.home() / ".npmrc")
+        for npmrc in (Path(userconfig), Path("/etc/npmrc"), Path("/usr/etc/npmrc")):
+            url = _registry_from_npmrc(npmrc)
+            if url:
+                break
+    npm = shutil.which("npm")
+    if url is None and npm is not None:
+        try:
+            result = subprocess.run(
+                [npm, "config", "get", "registry"], capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            result = None
+        if result is not None and result.returncode == 0 and result.stdout.strip().startswith("http"):
+            url = result.stdout.strip().splitlines()[-1].strip()
+    if not url:
+        return None
     return url if url.endswith("/") else url + "/"
+
+
+def _registry() -> str:
+    """The npm registry base URL (see :func:`_configured_registry`); raises if there is none."""
+    url = _configured_registry()
+    if url is None:
+        raise OfflineAssetsError(
+            "no npm registry is configured: set NPM_CONFIG_REGISTRY to the npm registry URL "
+            "(or install npm, whose default registry is then used), then run `python -m sim.app.offline` again."
+        )
+    return url
+
+
+def _registry_description() -> str:
+    """The registry URL for messages, or a note that none is configured."""
+    return _configured_registry() or "(no registry configured)"
 
 
 def _http_get(url: str, *, accept: str | None = None) -> bytes:
@@ -456,22 +508,38 @@ def _download_with_npm(package: CdnPackage, npm: str) -> tuple[bytes, str, str]:
     """Fetch the tarball with ``npm pack`` (uses the user's .npmrc); return (bytes, version, integrity)."""
     with tempfile.TemporaryDirectory(prefix="ddsim-npm-pack-") as tmp:
         result = subprocess.run(
-            [npm, "pack", package.url_dir, "--json", "--silent", "--pack-destination", tmp],
+            [
+                npm,
+                "pack",
+                package.url_dir,
+                "--json",
+                "--loglevel=error",
+                "--prefer-offline",
+                "--pack-destination",
+                tmp,
+                # fail within about a minute when the registry is unreachable (default: minutes)
+                "--fetch-retries=1",
+                "--fetch-timeout=30000",
+                "--fetch-retry-maxtimeout=10000",
+            ],
             capture_output=True,
             text=True,
             cwd=tmp,
-            timeout=600,
+            timeout=300,
             check=False,
         )
         if result.returncode != 0:
-            raise OfflineAssetsError(f"`npm pack {package}` failed: {result.stderr.strip()[-800:]}")
+            output = " ".join((result.stderr + " " + result.stdout).split())
+            raise OfflineAssetsError(
+                f"`npm pack {package}` failed: {output[-600:] or f'exit code {result.returncode}'}"
+            )
         info = json.loads(result.stdout[result.stdout.index("[") :])[0]
         data = (Path(tmp) / info["filename"]).read_bytes()
         return data, info["version"], info.get("integrity", "")
 
 
 def _download(package: CdnPackage) -> tuple[bytes, str, str, str]:
-    """Get ``package``'s tarball: Python first, ``npm pack`` as a fallback; return (bytes, version, integrity, source)."""
+    """Get the tarball of ``package`` (Python first, ``npm pack`` as fallback): (bytes, version, integrity, source)."""
     try:
         return (*_download_with_python(package), "registry-http")
     except OfflineAssetsError:
@@ -481,13 +549,20 @@ def _download(package: CdnPackage) -> tuple[bytes, str, str, str]:
     npm = shutil.which("npm")
     if npm is None:
         raise OfflineAssetsError(
-            f"could not download {package} from the npm registry {_registry()} "
+            f"could not download {package} from the npm registry {_registry_description()} "
             f"({type(python_error).__name__}: {python_error}), and npm is not installed to try "
             "`npm pack` instead. Check the network or NPM_CONFIG_REGISTRY, or install npm "
             "(apt-get install -y npm), then run `python -m sim.app.offline` again."
         )
     logger.warning("download of %s with Python failed (%s); trying `npm pack`", package, python_error)
-    return (*_download_with_npm(package, npm), "npm-pack")
+    try:
+        return (*_download_with_npm(package, npm), "npm-pack")
+    except (OfflineAssetsError, OSError, ValueError, KeyError, IndexError, subprocess.TimeoutExpired) as npm_error:
+        raise OfflineAssetsError(
+            f"could not download {package}: from the npm registry {_registry_description()} with Python "
+            f"({type(python_error).__name__}: {python_error}), nor with npm ({npm_error}). "
+            "Check the network or NPM_CONFIG_REGISTRY, then run `python -m sim.app.offline` again."
+        ) from None
 
 
 def _unpack(data: bytes, destination: Path) -> None:
@@ -496,7 +571,7 @@ def _unpack(data: bytes, destination: Path) -> None:
         archive.extractall(destination, filter="data")
     entries = list(destination.iterdir())
     if len(entries) == 1 and entries[0].is_dir():
-        top = entries[0]
+        top = entries[0].rename(destination / ".ddsim-unpack-top")  # in case it holds a `package/` too
         for child in list(top.iterdir()):
             child.rename(destination / child.name)
         top.rmdir()
@@ -599,8 +674,7 @@ def ensure_offline_assets(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OfflineAssetsError(
-            f"cannot create the asset folder {directory}: {error}. "
-            f"Set {CACHE_DIR_ENV_VAR} to a writable folder."
+            f"cannot create the asset folder {directory}: {error}. Set {CACHE_DIR_ENV_VAR} to a writable folder."
         ) from None
     packages = list(dict.fromkeys((*solara_cdn_packages(), *(_parse_extra(e) for e in extra))))
     for package in packages:
@@ -621,8 +695,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Install the front-end assets Solara loads, so the dashboard works without internet.",
     )
     parser.add_argument("--cache-dir", type=Path, default=None, help=f"asset folder (default: {default_cache_dir()})")
-    parser.add_argument("--extra", action="append", default=[], metavar="NAME@VERSION", help="another npm package to install")
-    parser.add_argument("--check", action="store_true", help="only report what is missing (no network); exit 1 if anything is")
+    parser.add_argument(
+        "--extra", action="append", default=[], metavar="NAME@VERSION", help="another npm package to install"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report what is missing (no network); exit 1 if anything is"
+    )
     parser.add_argument("--print-env", action="store_true", help="print `export` lines for offline_env() and exit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

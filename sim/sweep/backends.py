@@ -28,6 +28,7 @@ import time
 import types
 import uuid
 from abc import ABC, abstractmethod
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterator
 
 from .worker import init_worker, run_batch
@@ -175,7 +176,12 @@ class LocalPoolBackend(Backend):
         """Queue a batch on the pool."""
         assert self._executor is not None
         with spawn_safe_main():
-            return self._executor.submit(run_batch, payload)
+            try:
+                return self._executor.submit(run_batch, payload)
+            except BrokenProcessPool:  # a worker died before its failed batch was collected
+                self.recover(self.generation)
+                assert self._executor is not None
+                return self._executor.submit(run_batch, payload)
 
     def wait(self, handles: list, timeout: float) -> list:
         """Wait for the first finished batch."""

@@ -103,7 +103,7 @@ class Design:
     seed: int
     replicates: int
     parameter_names: list[str] = field(default_factory=list)
-    _records: list[dict] | None = None
+    _columns: dict[str, list] | None = None
 
     @property
     def n_points(self) -> int:
@@ -117,12 +117,9 @@ class Design:
 
     def parameters_of(self, point_id: int) -> dict:
         """Parameter values of one point as a plain dict (what the model gets)."""
-        if self._records is None:
-            cols = self.table[self.parameter_names]
-            self._records = [
-                {k: _native(v) for k, v in row.items()} for row in cols.to_dict("records")
-            ]
-        return self._records[point_id]
+        if self._columns is None:  # plain-Python column lists: compact, and no numpy scalars leak out
+            self._columns = {n: [_native(v) for v in self.table[n].tolist()] for n in self.parameter_names}
+        return {n: col[point_id] for n, col in self._columns.items()}
 
     def sample_matrix(self) -> np.ndarray:
         """Sample-space matrix (points x varied parameters), as SALib expects."""

@@ -98,6 +98,7 @@ class _Loop:
     retry: deque = field(default_factory=deque)
     quarantine: deque = field(default_factory=deque)
     deaths: int = 0
+    losses_in_a_row: int = 0
 
     def __post_init__(self) -> None:
         self.schema = results_schema(self.spec)
@@ -126,8 +127,8 @@ class _Loop:
         }
 
     def _submit(self, batch: _Batch) -> None:
-        batch.generation = self.backend.generation
         handle = self.backend.submit(self._payload(batch))
+        batch.generation = self.backend.generation  # after: submit may have rebuilt a broken pool
         self.in_flight[handle] = batch
 
     def _fill(self) -> None:
@@ -174,10 +175,18 @@ class _Loop:
     def _store(self, result: dict, runs: list[RunInfo]) -> None:
         table = batch_table(result, runs, self.design, self.spec, self.schema)
         self.store.write_part(table)
+        self.losses_in_a_row = 0
         errors = sum(1 for s in result["status"] if s != "ok")
         self.progress.advance(len(result["run_id"]), errors)
 
     def _lost(self, batch: _Batch, exc: BaseException) -> None:
+        self.losses_in_a_row += 1
+        if self.losses_in_a_row > 4 * 2 * self.backend.parallelism + 10:
+            raise SweepRuntimeError(
+                f"worker processes keep dying before finishing any batch (last: {type(exc).__name__}: {exc}). "
+                "Stopping; the runs stored so far are kept. Check that the model imports and runs in a fresh "
+                "Python process, and that the workers have enough memory."
+            )
         batch.attempts += 1
         if not batch.solo:
             if batch.attempts >= 2:
@@ -234,7 +243,7 @@ def _check_evaluate(evaluate: str) -> None:
     try:
         load_evaluate(evaluate)
     except EvaluateImportError as exc:
-        hint = (" The model adapter (sim/experiment.py) is not there yet or does not import;"
+        hint = (" The model adapter (sim/experiment.py) is not there yet or does not import."
                 if evaluate == DEFAULT_EVALUATE else "")
         raise SweepStateError(f"{exc}.{hint} Pass another function with --evaluate "
                               "'package.module:function'.") from None
@@ -336,8 +345,13 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
         loop: _Loop | None = None
         try:
             if len(done) < design.total_runs:
-                backend = make_backend(scheduler, workers)
-                backend.start(evaluate)
+                try:
+                    backend = make_backend(scheduler, workers)
+                    backend.start(evaluate)
+                except (ValueError, OSError, TimeoutError, ImportError) as exc:
+                    backend = None
+                    raise SweepStateError(f"cannot start the backend {scheduler!r}: "
+                                          f"{type(exc).__name__}: {exc}") from None
                 session["backend"] = manifest["backend"] = backend.describe()
                 store.write_manifest(manifest)
                 with prog:

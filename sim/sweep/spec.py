@@ -584,10 +584,14 @@ def _outcome_issues(raw_outcomes: list, validate: Callable, report: Reporter) ->
         return
     for message in errors:
         loc: tuple = ("outcomes",)
-        for i, o in enumerate(specs):
-            if str(o.get("name", "\0")) in str(message):
-                loc = ("outcomes", i)
-                break
+        text = str(message)
+        # the outcome the message is about: its name quoted, else the longest name mentioned
+        named = sorted(((len(str(o.get("name", ""))), i, str(o.get("name", ""))) for i, o in enumerate(specs)),
+                       reverse=True)
+        quoted = [i for _, i, n in named if n and (f"'{n}'" in text or f'"{n}"' in text)]
+        plain = [i for _, i, n in named if n and n in text]
+        if quoted or plain:
+            loc = ("outcomes", (quoted or plain)[0])
         report(loc, str(message), "see the outcome list of the model (`ddsim list-outcomes`)")
 
 

@@ -95,6 +95,8 @@ COMMAND_ENV_VAR = "DDSIM_APP_COMMAND"
 
 SERVER_START_TIMEOUT = float(os.environ.get("DDSIM_APP_START_TIMEOUT", "120"))
 
+_used_log_names: set[str] = set()
+
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -199,7 +201,7 @@ def start_solara_server(
         host: interface to listen on.
         env: extra environment variables (over ``os.environ`` and ``offline_env()``).
         timeout: seconds to wait for ``GET /`` to answer 200.
-        log_name: file name stem for the server log in ``test-artefacts/logs/``.
+        log_name: file name stem for the server log in ``test-artefacts/logs/`` (default: the app's stem).
     """
     try:
         cache_dir = ensure_offline_assets()
@@ -217,7 +219,11 @@ def start_solara_server(
     full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p)
 
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = LOG_DIR / f"{_safe_name(log_name or Path(str(app)).stem)}-{port}.log"
+    stem = _safe_name(log_name or Path(str(app)).stem)
+    if stem in _used_log_names:  # a second server of the same app in this run: keep both logs
+        stem = f"{stem}-{port}"
+    _used_log_names.add(stem)
+    log_path = LOG_DIR / f"{stem}.log"
     url = f"http://{host}:{port}/"
     started = time.monotonic()
     with open(log_path, "wb") as log:
@@ -282,13 +288,17 @@ class PageRecorder:
         )
         page.on(
             "response",
-            lambda response: response.status >= 400
-            and recorder.bad_responses.append(f"HTTP {response.status} {response.request.method} {response.url}"),
+            lambda response: (
+                response.status >= 400
+                and recorder.bad_responses.append(f"HTTP {response.status} {response.request.method} {response.url}")
+            ),
         )
         page.on(
             "console",
-            lambda message: message.type == "error"
-            and recorder.console_errors.append(f"{message.text} @ {message.location.get('url', '')}"),
+            lambda message: (
+                message.type == "error"
+                and recorder.console_errors.append(f"{message.text} @ {message.location.get('url', '')}")
+            ),
         )
         page.on("pageerror", lambda error: recorder.page_errors.append(str(error)))
         return recorder
@@ -435,7 +445,9 @@ def page(browser, request, screenshot_dir: Path):
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             with contextlib.suppress(Exception):
-                page.screenshot(path=str(screenshot_dir / f"FAILED-{_safe_name(request.node.nodeid)}.png"), full_page=True)
+                page.screenshot(
+                    path=str(screenshot_dir / f"FAILED-{_safe_name(request.node.nodeid)}.png"), full_page=True
+                )
         context.close()
 
 

@@ -40,9 +40,7 @@ class CoinModel(mesa.Model):
         """Create ``n`` coins and record the initial (zero) total."""
         super().__init__(rng=rng)
         Coin.create_agents(self, n)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"Heads": lambda m: sum(a.heads for a in m.agents)}
-        )
+        self.datacollector = mesa.DataCollector(model_reporters={"Heads": lambda m: sum(a.heads for a in m.agents)})
         self.datacollector.collect(self)
 
     def step(self) -> None:

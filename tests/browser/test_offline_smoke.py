@@ -20,7 +20,7 @@ from sim.app.offline import missing_offline_assets, solara_cdn_packages
 
 DEMO_APP = str(Path(__file__).with_name("demo_app.py"))
 
-pytestmark = pytest.mark.parametrize("solara_app", [DEMO_APP], indirect=True)
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("solara_app", [DEMO_APP], indirect=True, ids=["demo_app"])]
 
 #: SolaraViz's "Information" card at step 0 (mesa shows model.time, a float).
 TIME_0 = re.compile(r"^Time: 0(\.0)?$")
