@@ -98,6 +98,69 @@ def check(scenarios: list[Path] = typer.Argument(..., help="Scenario or variant 
         raise typer.Exit(1)
 
 
+def _pair(text: str) -> tuple[str, str]:
+    a, sep, b = text.partition(":")
+    if not sep or not a or not b:
+        raise typer.BadParameter(f"'{text}' is not A:B (e.g. UKR:RUS)")
+    return a.strip(), b.strip()
+
+
+@app.command()
+def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+            variant: list[str] = typer.Option([], "--variant", "-v",
+                                              help="Two variants A and B (one: compared with "
+                                                   "the default variant)."),
+            seeds: int = typer.Option(10, "--seeds", "-n", help="Seeds per variant.", min=1),
+            pair: list[str] = typer.Option([], "--pair", "-p",
+                                           help="Trust pair A:B to compare (repeatable; "
+                                                "default: the scenario's focal pairs)."),
+            group: list[str] = typer.Option([], "--group", "-g",
+                                            help="Group pair G:H (mean trust of G in H)."),
+            out: Path = typer.Option(Path("results/compare"), "--out", "-o"),
+            workers: Optional[int] = typer.Option(None, help="Processes (default: all cores).")):
+    """Compare two variants as ensembles over seeds: differences with 95 % bands."""
+    from sim.compare import compare as run_compare
+    from sim.scenario.errors import Issue, ScenarioError
+    loaded = _load(scenario)
+    names = loaded.variants
+    if len(variant) == 1:
+        if loaded.default_variant is None or loaded.default_variant == variant[0]:
+            raise typer.BadParameter("give two variants (--variant A --variant B)")
+        variant = [variant[0], loaded.default_variant]
+    if len(variant) != 2:
+        raise typer.BadParameter("give two variants: --variant A --variant B")
+    for v in variant:
+        if v not in names:
+            raise ScenarioError([Issue(str(scenario), None, "variant", f"unknown variant '{v}'",
+                                       "variants: " + ", ".join(names))])
+    pairs = [_pair(p) for p in pair] or None
+    groups = [_pair(g) for g in group] or None
+    if pairs:
+        for a, b in pairs:
+            for c in (a, b):
+                if c not in [s.iso3 for s in loaded.scenario.states]:
+                    raise ScenarioError([Issue(str(scenario), None, "--pair",
+                                               f"'{c}' is not a state of this scenario",
+                                               "use ISO3 codes listed under states:")])
+    with console.status(f"running {2 * seeds} simulations ..."):
+        cmp = run_compare(scenario, variant[0], variant[1], seeds, pairs, groups, workers)
+    final = cmp.difference.sort_values("date").groupby("metric").tail(1)
+    table = Table("metric", "mean A - B at end", "95 % band",
+                  title=f"{variant[0]} minus {variant[1]}, {seeds} seeds")
+    for _, r in final.iterrows():
+        table.add_row(r["metric"], f"{r['mean']:+.3f}", f"[{r['low']:+.3f}, {r['high']:+.3f}]")
+    console.print(table)
+    if cmp.support is not None and len(cmp.support):
+        st = Table("donor", f"{variant[0]} EUR bn", f"{variant[1]} EUR bn", "difference",
+                   "95 % band", title="Support difference")
+        for _, r in cmp.support.head(15).iterrows():
+            st.add_row(r["iso3"], f"{r.iloc[1]:.2f}", f"{r.iloc[2]:.2f}",
+                       f"{r['difference_eur_bn']:+.2f}", f"[{r['low']:+.2f}, {r['high']:+.2f}]")
+        console.print(st)
+    written = cmp.save(out)
+    console.print(f"Wrote {', '.join(p.name for p in written)} to {out}/")
+
+
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
                                               help="Write to this file instead of stdout.")):

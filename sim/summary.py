@@ -22,6 +22,36 @@ def biggest_changes(res: Results, top: int = 8) -> list[tuple[str, str, float, f
     return out
 
 
+SALIENT_KINDS = ("invasion", "annexation", "aggression", "peace_agreement", "defence_agreement",
+                 "disclosure", "treaty_violation", "border_closure", "border_opening",
+                 "attache_expulsion", "demonstration_of_force")
+
+
+def story(res: Results, per_year: int = 4) -> list[tuple[int, str, dict[str, float]]]:
+    """Year by year: the most salient scripted events and focal-pair trust at year end."""
+    ev = res.events()
+    ev = ev[ev["origin"] != "policy"]
+    rows = []
+    pairs = res.model.inputs.focal_pairs[:3]
+    years = sorted({d.year for d in res.dates[1:]})
+    for year in years:
+        sel = ev[ev["date"].dt.year == year]
+        salient = sel[sel["kind"].isin(SALIENT_KINDS) | (sel["name"] != "")]
+        # a recurring monthly war is one line, not twelve
+        salient = salient.drop_duplicates(subset=["kind", "actor", "recipients", "name"])
+        words = []
+        for _, r in salient.head(per_year).iterrows():
+            who = r["actor"] or r["participants"].replace(" ", ",")
+            to = f"->{r['recipients']}" if r["recipients"] else ""
+            label = r["name"] or r["kind"].replace("_", " ")
+            words.append(f"{r['date']:%b} {label} ({who}{to})")
+        more = len(sel) - len(words)
+        text = "; ".join(words) + (f"; +{more} more" if more > 0 else "")
+        end = {f"{a} in {b}": float(res.trust_pair(a, b)[str(year)].iloc[-1]) for a, b in pairs}
+        rows.append((year, text or "(no scripted events)", end))
+    return rows
+
+
 def print_summary(console: Console, res: Results, top: int = 8) -> None:
     """Print title, period, event counts, biggest changes, group means, support, warnings."""
     m = res.model
@@ -33,6 +63,15 @@ def print_summary(console: Console, res: Results, top: int = 8) -> None:
     by_origin = ev["origin"].value_counts().to_dict()
     console.print(f"{len(res.codes)} states; {by_origin.get('scenario', 0)} scenario events "
                   f"applied, {by_origin.get('policy', 0)} endogenous actions.")
+
+    tale = story(res)
+    if len(tale) > 1:
+        pairs = list(tale[0][2])
+        yt = Table("year", "what happened (scripted events)", *pairs, title="The story, year by year",
+                   show_lines=False)
+        for year, text, end in tale:
+            yt.add_row(str(year), text, *[f"{end[p]:.2f}" for p in pairs])
+        console.print(yt)
 
     table = Table("trusting", "trusted", "start", "end", "change",
                   title="Largest trust changes")

@@ -1,0 +1,138 @@
+"""The model as a function of parameters and a seed: what the sweep runner calls.
+
+The sweep runner (:mod:`sim.sweep`) knows nothing about trust; it calls
+:func:`evaluate` with a task and stores the outcomes it returns. Outcome specs,
+as written in a sweep file::
+
+    outcomes:
+      - {name: ukr_trust_rus, metric: {trust: [UKR, RUS]}, at: 2019-12}
+      - {name: west_in_russia, metric: {group_mean: [west, russia_bloc]}}   # final value
+      - {name: usa_support, metric: {support: USA}}                         # EUR bn, window
+      - {name: polar, metric: polarisation, at: 2022-06}
+      - {name: support_all, metric: support}      # one outcome per donor: support_<ISO3>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.catalogue import CATALOGUE, WEIGHT_FIELDS
+from sim.expectations import metric_series
+from sim.parameters import Parameters
+from sim.scenario.loader import LoadedScenario, load_scenario
+from sim.scenario.schema import parse_date
+
+MODEL_SERIES = ("mean_trust", "polarisation", "density", "mean_interop", "aid_total_eur_bn")
+PAIR_METRICS = ("trust", "uncertainty", "interop", "group_mean", "support", "support_rank_corr")
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: str, mtime: float) -> LoadedScenario:
+    return load_scenario(path)
+
+
+def load_cached(path: str | Path) -> LoadedScenario:
+    """Load a scenario once per process (re-read if the file changed)."""
+    p = str(Path(path).resolve())
+    return _load(p, os.path.getmtime(p))
+
+
+def known_parameters() -> dict[str, tuple[float, float] | None]:
+    """Every sweepable name with its valid (low, high) range where one is known."""
+    out: dict[str, tuple[float, float] | None] = {}
+    for name, field in Parameters.model_fields.items():
+        lo = hi = None
+        for m in field.metadata:
+            lo = getattr(m, "ge", getattr(m, "gt", lo)) if lo is None else lo
+            hi = getattr(m, "le", getattr(m, "lt", hi)) if hi is None else hi
+        out[name] = (lo, hi) if lo is not None and hi is not None else None
+    for k in CATALOGUE:
+        for f in WEIGHT_FIELDS:
+            out[f"{k}.{f}"] = (0.0, 1.0) if f == "visibility" else None
+    return out
+
+
+def validate_outcomes(specs: list[dict]) -> list[str]:
+    """Problems with outcome specs, as messages (empty if all are valid)."""
+    errors = []
+    for n, spec in enumerate(specs):
+        metric = spec.get("metric")
+        where = f"outcomes[{n}]"
+        if "name" not in spec:
+            errors.append(f"{where}: needs a `name`")
+        if isinstance(metric, str):
+            if metric not in MODEL_SERIES + ("support",):
+                errors.append(f"{where}.metric: unknown metric '{metric}'; use one of "
+                              f"{', '.join(MODEL_SERIES + ('support',))} or "
+                              f"{{{'|'.join(PAIR_METRICS)}: ...}}")
+        elif isinstance(metric, dict) and len(metric) == 1:
+            key = next(iter(metric))
+            if key not in PAIR_METRICS:
+                errors.append(f"{where}.metric: unknown metric '{key}'; use one of "
+                              f"{', '.join(PAIR_METRICS)}")
+        else:
+            errors.append(f"{where}.metric: give a metric name or a one-key mapping, e.g. "
+                          "{trust: [UKR, RUS]}")
+        if "at" in spec:
+            try:
+                parse_date(spec["at"])
+            except ValueError as exc:
+                errors.append(f"{where}.at: {exc}")
+    return errors
+
+
+def _value_at(series: pd.Series, at: Any) -> float:
+    if at is None:
+        return float(series.iloc[-1])
+    d = pd.Timestamp(parse_date(at))
+    before = series[series.index <= d]
+    return float(before.iloc[-1] if len(before) else series.iloc[0])
+
+
+def outcomes_of(model, specs: list[dict]) -> dict[str, float]:
+    """Evaluate outcome specs on a finished model."""
+    res = model.results()
+    frame = None
+    out: dict[str, float] = {}
+    for spec in specs:
+        metric, at = spec["metric"], spec.get("at")
+        if metric == "support":
+            sup = res.support(until=parse_date(at) if at else None)
+            codes = [c for c in model.codes if model.inputs.support is None
+                     or c != model.inputs.support.recipient]
+            got = dict(zip(sup["iso3"], sup["support_eur"] / 1e9))
+            for c in codes:
+                out[f"{spec['name']}_{c}"] = float(got.get(c, 0.0))
+        elif isinstance(metric, str):
+            if frame is None:
+                frame = res.model_frame().set_index("date")
+            out[spec["name"]] = _value_at(frame[metric], at)
+        else:
+            out[spec["name"]] = _value_at(metric_series(res, metric), at)
+    return out
+
+
+def run_model(scenario: str | Path | LoadedScenario, variant: str | None = None,
+              parameters: dict[str, Any] | None = None, seed: int = 0):
+    """Build and run a model to the end of its calendar."""
+    from sim.model import DefenceDiplomacyModel
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_cached(scenario)
+    return DefenceDiplomacyModel(loaded, variant=variant, rng=seed, **(parameters or {})).run()
+
+
+def evaluate(task: dict) -> dict[str, float]:
+    """Run one task ``{scenario, variant, parameters, seed, outcomes}``; return its outcomes."""
+    model = run_model(task["scenario"], task.get("variant"), task.get("parameters"),
+                      int(task["seed"]))
+    return outcomes_of(model, task["outcomes"])
+
+
+def date_of(value: Any) -> dt.date:
+    """Parse a date as scenario files do (YYYY-MM or YYYY-MM-DD)."""
+    return parse_date(value)
