@@ -39,8 +39,9 @@ SOURCES: dict[str, str] = {
     "Kydd": "Kydd, A. H. (2005). Trust and Mistrust in International Relations. Princeton UP.",
     "Kinne": "Kinne, B. J. (2018). Defense cooperation agreements and the emergence of a global "
              "security network. International Organization 72(4), 799-837.",
-    "KuoBlankenship": "Kuo, K. & Blankenship, B. (2022). Deterring war without escalation? "
-                      "Military exercises with allies. Journal of Conflict Resolution 66(1), 3-31.",
+    "KuoBlankenship": "Kuo, K. & Blankenship, B. (2022). Deterrence and restraint: do joint "
+                      "military exercises escalate conflict? Journal of Conflict Resolution "
+                      "66(1), 3-31.",
 }
 
 TERMS = ("trust", "threat", "recip", "need", "interop")

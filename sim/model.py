@@ -62,7 +62,8 @@ class DefenceDiplomacyModel(mesa.Model):
         self.n_steps = inp.calendar.n_steps if steps is None else min(int(steps),
                                                                         inp.calendar.n_steps)
         self.world = World(inp.params, inp.catalogue, inp.gdp, inp.capability, inp.proximity,
-                           inp.trust0, inp.confidence0, inp.prior, inp.codes)
+                           inp.trust0, inp.confidence0, inp.prior, inp.codes,
+                           inp.calendar.months_per_step)
         self.states: list[StateAgent] = [
             StateAgent(self, i, c, inp.names[i], float(inp.gdp[i]), float(inp.capability[i]),
                        inp.memberships[i], float(inp.budgets[i]))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.catalogue import TERMS, ActionKind
-from sim.threat import perceived_threat, shared_threat, threat_share
+from sim.threat import perceived_threat, shared_from_sources, threat_share, threat_sources
 from sim.world import World
 
 POLICY_TERMS: dict[str, dict[str, float]] = {
@@ -114,6 +114,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     n = world.n
     trust = world.trust
     theta = perceived_threat(trust, world.capability, world.proximity)
+    sub = theta[:, threat_sources(theta, p.threat_floor, p.threat_sources_max)]
     need = 1.0 - np.exp(-world.need)
     needy = np.flatnonzero(world.need > NEED_MIN)
 
@@ -125,8 +126,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
 
     out_k, out_j, out_i, out_m = [], [], [], []
     if acting.size:
-        share = threat_share(theta, shared_threat(theta, acting, None, p.threat_floor,
-                                                  p.threat_sources_max))
+        share = threat_share(theta, shared_from_sources(sub, acting))
         feats = np.stack([
             trust[acting],
             share,
@@ -157,7 +157,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
             out_i.append(partner)
             out_m.append(mag)
 
-    donors, recips, amounts = _crisis_aid(world, theta, deciders, policies, needy, need)
+    donors, recips, amounts = _crisis_aid(world, theta, sub, deciders, policies, needy, need)
     if donors.size:
         out_k.append(np.full(donors.size, tab["aid"], dtype=np.intp))
         out_j.append(donors)
@@ -180,16 +180,15 @@ def _sample_candidates(rows: np.ndarray, logits: np.ndarray, counts: np.ndarray,
     action draw the rest one at a time without replacement. Returns candidate
     positions.
     """
-    n_rows = counts.size
     if rows.size == 0:
         return np.zeros(0, dtype=np.intp)
-    top = np.full(n_rows, -np.inf)
-    np.maximum.at(top, rows, logits)
-    weights = np.exp(logits - top[rows])
+    # rows are sorted: each present row is one contiguous segment [start, end)
+    start = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    end = np.r_[start[1:], rows.size]
+    present = rows[start]
+    top = np.maximum.reduceat(logits, start)
+    weights = np.exp(logits - np.repeat(top, end - start))
     cum = np.cumsum(weights)
-    present = np.flatnonzero(np.bincount(rows, minlength=n_rows))
-    start = np.searchsorted(rows, present, side="left")
-    end = np.searchsorted(rows, present, side="right")
     base = np.where(start > 0, cum[start - 1], 0.0)
     u = rng.random(present.size)
     target = base + u * (cum[end - 1] - base)
@@ -211,7 +210,8 @@ def _sample_candidates(rows: np.ndarray, logits: np.ndarray, counts: np.ndarray,
     return np.concatenate(out).astype(np.intp)
 
 
-def _crisis_aid(world: World, theta: np.ndarray, deciders: np.ndarray, policies: np.ndarray,
+def _crisis_aid(world: World, theta: np.ndarray, sub: np.ndarray, deciders: np.ndarray,
+                policies: np.ndarray,
                 needy: np.ndarray, need: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Monthly military aid from every endogenous decider to every partner in need."""
@@ -221,8 +221,7 @@ def _crisis_aid(world: World, theta: np.ndarray, deciders: np.ndarray, policies:
     if needy.size == 0 or givers.size == 0:
         return empty
     trust = world.trust[np.ix_(givers, needy)]
-    share = threat_share(theta, shared_threat(theta, givers, needy, p.threat_floor,
-                                             p.threat_sources_max), needy)
+    share = threat_share(theta, shared_from_sources(sub, givers, needy), needy)
     motive = (np.maximum(0.0, 2.0 * trust - 1.0) ** p.aid_trust_exponent
               * share ** p.aid_threat_exponent)
     amount = p.aid_rate * world.gdp[givers, None] * need[None, needy] * motive

@@ -28,8 +28,9 @@ def threat_sources(theta: np.ndarray, floor: float, most: int | None = None) -> 
         return np.zeros(0, dtype=np.intp)
     src = np.flatnonzero(colmax >= floor * top)
     if most is not None and src.size > most:
-        keep = np.argsort(-colmax[src], kind="stable")[:most]
-        src = np.sort(src[keep])
+        # the `most` largest, ties broken by index so the choice is deterministic
+        order = np.lexsort((src, -colmax[src]))[:most]
+        src = np.sort(src[order])
     return src
 
 
@@ -43,14 +44,21 @@ def shared_threat(theta: np.ndarray, rows: np.ndarray | None = None,
     most the ``most`` largest of them (``Parameters.threat_sources_max``).
     ``S[i, i]`` is zero.
     """
-    n = theta.shape[0]
+    return shared_from_sources(theta[:, threat_sources(theta, floor, most)], rows, cols)
+
+
+def shared_from_sources(sub: np.ndarray, rows: np.ndarray | None = None,
+                        cols: np.ndarray | None = None) -> np.ndarray:
+    """Shared threat from ``sub = Theta[:, sources]`` (N x K), for rows and columns."""
+    n = sub.shape[0]
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
     cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.intp)
-    src = threat_sources(theta, floor, most)
-    if src.size == 0 or rows.size == 0 or cols.size == 0:
+    if sub.shape[1] == 0 or rows.size == 0 or cols.size == 0:
         return np.zeros((rows.size, cols.size))
-    sub = theta[:, src]                                                   # (N, K)
-    out = np.minimum(sub[rows, None, :], sub[None, cols, :]).sum(axis=2)  # (R, C)
+    a, b = sub[rows].T, sub[cols].T                        # (K, R), (K, C), contiguous
+    out = np.zeros((rows.size, cols.size))
+    for k in range(sub.shape[1]):                           # K <= threat_sources_max
+        out += np.minimum(a[k][:, None], b[k][None, :])
     out[rows[:, None] == cols[None, :]] = 0.0
     return out
 

@@ -15,14 +15,24 @@ from __future__ import annotations
 import numpy as np
 
 
-def expected_trust(r: np.ndarray, s: np.ndarray, prior: np.ndarray, kappa: float) -> np.ndarray:
-    """Expected trust ``(kappa*prior + r) / (kappa + r + s)``; strictly inside (0, 1)."""
-    return (kappa * prior + r) / (kappa + r + s)
+def expected_trust(r: np.ndarray, s: np.ndarray, prior: np.ndarray,
+                   strength: float | np.ndarray) -> np.ndarray:
+    """Expected trust ``(k*prior + r) / (k + r + s)`` with prior strength ``k``; inside (0, 1).
+
+    ``k`` is ``kappa`` plus any settled prior knowledge of the pair (the scenario's
+    initial ``confidence``), see :class:`sim.world.World`.
+    """
+    return (strength * prior + r) / (strength + r + s)
 
 
-def uncertainty(r: np.ndarray, s: np.ndarray, kappa: float) -> np.ndarray:
-    """Uncertainty ``kappa / (kappa + r + s)``: 1 with no evidence, toward 0 with much."""
-    return kappa / (kappa + r + s)
+def uncertainty(r: np.ndarray, s: np.ndarray, kappa: float,
+                strength: float | np.ndarray | None = None) -> np.ndarray:
+    """Uncertainty ``kappa / (k + r + s)``: 1 with no knowledge, toward 0 with much.
+
+    ``k`` (default ``kappa``) is the pair's prior strength, so settled prior
+    knowledge lowers uncertainty like evidence does.
+    """
+    return kappa / ((kappa if strength is None else strength) + r + s)
 
 
 def retention(lam: float, neg_memory: float, inst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -64,9 +64,10 @@ class World:
     def __init__(self, params: Parameters, catalogue: dict[str, ActionKind],
                  gdp: np.ndarray, capability: np.ndarray, proximity: np.ndarray,
                  trust0: np.ndarray, confidence0: np.ndarray, prior: np.ndarray,
-                 codes: list[str] | None = None):
+                 codes: list[str] | None = None, months_per_step: float = 1.0):
         n = gdp.size
         self.n = n
+        self.months_per_step = months_per_step
         self.params = params
         self.catalogue = catalogue
         self.codes = codes or [str(i) for i in range(n)]
@@ -74,7 +75,17 @@ class World:
         self.capability = np.asarray(capability, dtype=float)
         self.proximity = np.asarray(proximity, dtype=float)
         self.prior = np.asarray(prior, dtype=float).copy()
-        self.r, self.s = evidence_from_trust(trust0, confidence0, self.prior, params.kappa)
+        # Initial confidence is settled knowledge: it stiffens the prior (strength
+        # kappa + confidence) instead of being evidence that decays, so a relationship
+        # with no events stays where the scenario put it. Where a scenario gives a prior
+        # different from the initial trust, the gap is initial evidence that fades.
+        trust0 = np.asarray(trust0, dtype=float)
+        confidence0 = np.asarray(confidence0, dtype=float)
+        explicit = ~np.isclose(self.prior, trust0)
+        self.strength = params.kappa + np.where(explicit, 0.0, confidence0)
+        r, s = evidence_from_trust(trust0, confidence0, self.prior, params.kappa)
+        self.r = np.where(explicit, r, 0.0)
+        self.s = np.where(explicit, s, 0.0)
         for a in (self.r, self.s, self.prior):
             np.fill_diagonal(a, 0.0)
         np.fill_diagonal(self.prior, 1.0)   # self-trust is not modelled; 1 keeps it out of means
@@ -98,7 +109,7 @@ class World:
     def trust(self) -> np.ndarray:
         """Expected trust T (N x N); cached until evidence changes. Do not modify."""
         if self._trust is None:
-            self._trust = expected_trust(self.r, self.s, self.prior, self.params.kappa)
+            self._trust = expected_trust(self.r, self.s, self.prior, self.strength)
             np.fill_diagonal(self._trust, 1.0)
         return self._trust
 
@@ -116,7 +127,7 @@ class World:
     @property
     def uncertainty(self) -> np.ndarray:
         """Uncertainty U (N x N); the diagonal is 0 (a state knows itself)."""
-        u = uncertainty(self.r, self.s, self.params.kappa)
+        u = uncertainty(self.r, self.s, self.params.kappa, self.strength)
         np.fill_diagonal(u, 0.0)
         return u
 
@@ -289,13 +300,19 @@ class World:
 
     def _open_institution(self, kind: ActionKind, parts: np.ndarray, duration: int | None
                           ) -> None:
-        lapse = duration if duration is not None else kind.lapse_months
+        lapse = duration if duration is not None else self.lapse_steps(kind)
         expiry = OPEN_ENDED if lapse is None else self.step + int(lapse)
         layer = self.layers[kind.name]
         block = np.ix_(parts, parts)
         layer[block] = np.maximum(layer[block], expiry)
         layer[parts, parts] = -1
         self._inst = None
+
+    def lapse_steps(self, kind: ActionKind) -> int | None:
+        """A kind's lapse (stated in months) in steps of this world's calendar."""
+        if kind.lapse_months is None:
+            return None
+        return max(1, round(kind.lapse_months / self.months_per_step))
 
     def _end_institution(self, institution: str, parts: np.ndarray) -> None:
         block = np.ix_(parts, parts)
@@ -381,7 +398,8 @@ class World:
         for kind_pos in np.unique(k[inst]):
             kind = self.catalogue[kt["names"][kind_pos]]
             sel = k == kind_pos
-            expiry = OPEN_ENDED if kind.lapse_months is None else self.step + kind.lapse_months
+            lapse = self.lapse_steps(kind)
+            expiry = OPEN_ENDED if lapse is None else self.step + lapse
             layer = self.layers[kind.name]
             layer[j[sel], i[sel]] = np.maximum(layer[j[sel], i[sel]], expiry)
             layer[i[sel], j[sel]] = np.maximum(layer[i[sel], j[sel]], expiry)

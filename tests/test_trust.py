@@ -43,15 +43,39 @@ def test_institutional_memory_combines_layers():
 
 
 def test_one_visit_moves_trust_by_the_hand_computed_amount():
-    w = make_world(n=3, trust=0.5, confidence=2.0)
-    # start: kappa 2, prior 0.5, r = s = 1 -> T = 0.5
-    w.begin_step(1)  # forgetting: r = s = 0.97 (no inst) and 1 - 0.03 * 0.4 = 0.988
     from sim.world import Action
-    w.apply(Action("high_level_visit", actor=1, recipients=(0,)))
-    r, s = 0.97 + 0.3, 0.988
-    assert w.trust[0, 1] == pytest.approx((1 + r) / (2 + r + s))
+    w = make_world(n=3, trust=0.5, confidence=2.0)
+    # start: prior 0.5 with strength kappa + confidence = 4, no evidence -> T = 0.5
+    assert w.trust[0, 1] == pytest.approx(0.5)
+    w.begin_step(1)
+    w.apply(Action("high_level_visit", actor=1, recipients=(0,)))   # forward 0.3
+    assert w.trust[0, 1] == pytest.approx((4 * 0.5 + 0.3) / (4 + 0.3))
     # the visitor's view of the host moves by the back weight 0.2
-    assert w.trust[1, 0] == pytest.approx((1 + 0.97 + 0.2) / (2 + 0.97 + 0.2 + 0.988))
+    assert w.trust[1, 0] == pytest.approx((2 + 0.2) / (4 + 0.2))
+    # a month later the visit's evidence has faded by lam = 0.97
+    w.begin_step(2)
+    assert w.trust[0, 1] == pytest.approx((2 + 0.3 * 0.97) / (4 + 0.3 * 0.97))
+
+
+def test_a_relationship_without_events_stays_where_it_was_put():
+    w = make_world(n=2, trust=0.7, confidence=10.0)
+    for t in range(1, 97):
+        w.begin_step(t)
+    assert w.trust[0, 1] == pytest.approx(0.7)
+    assert w.uncertainty[0, 1] == pytest.approx(2 / 12)
+
+
+def test_an_explicit_prior_different_from_trust_fades_toward_the_prior():
+    from sim.catalogue import CATALOGUE
+    from sim.parameters import Parameters
+    from sim.world import World
+    n = 2
+    w = World(Parameters(), dict(CATALOGUE), np.ones(n), np.ones(n), np.ones((n, n)),
+              np.full((n, n), 0.8), np.full((n, n), 6.0), np.full((n, n), 0.5))
+    assert w.trust[0, 1] == pytest.approx(0.8)
+    for t in range(1, 200):
+        w.begin_step(t)
+    assert abs(w.trust[0, 1] - 0.5) < 0.05      # near the prior, far from the start
 
 
 def test_costly_signal_weight_by_hand():

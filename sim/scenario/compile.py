@@ -118,8 +118,10 @@ def group_members(sc: Scenario) -> dict[str, list[str]]:
     return groups
 
 
-def resolve_events(sc: Scenario, variant: str | None) -> list[ScheduledEvent]:
-    """The scenario's events for a variant, expanded and sorted by date (stable)."""
+def resolve_events(sc: Scenario, variant: str | None, sort: bool = True
+                   ) -> list[ScheduledEvent]:
+    """The scenario's events for a variant, expanded; sorted by date (stable) unless
+    ``sort`` is False, which keeps file order: events, then recurring, then added."""
     events = [ScheduledEvent(e) for e in sc.events]
     for rec in sc.recurring:
         events += expand_recurring(rec, sc.calendar.end)
@@ -128,7 +130,8 @@ def resolve_events(sc: Scenario, variant: str | None) -> list[ScheduledEvent]:
         groups = group_members(sc)
         events = [e for e in events if not any(_matches(f, e, groups) for f in var.drop)]
         events += [ScheduledEvent(e) for e in var.add]
-    events.sort(key=lambda e: e.event.date)
+    if sort:
+        events.sort(key=lambda e: e.event.date)
     return events
 
 
@@ -200,11 +203,16 @@ def compile_inputs(loaded: LoadedScenario, variant: str | None = None,
             conf0[block] = rule.confidence
             prior[block] = rule.prior if rule.prior is not None else rule.trust
 
+    # DESIGN section 3: applied in the step containing the date, in file order within a step
     actions: list[list[Action]] = [[] for _ in range(cal.n_steps + 1)]
-    for se in resolve_events(sc, variant):
+    for se in resolve_events(sc, variant, sort=False):
         step = cal.step_of(se.event.date)
         if 1 <= step <= cal.n_steps:
-            actions[step].append(event_to_action(se.event, index))
+            action = event_to_action(se.event, index)
+            if action.duration_steps is not None:
+                action.duration_steps = max(1, round(action.duration_steps
+                                                     / cal.months_per_step))
+            actions[step].append(action)
 
     policy = np.full((cal.n_steps + 1, n), params.default_policy, dtype=object)
     for s in sc.states:
@@ -263,7 +271,7 @@ def event_to_action(ev: Event, index: dict[str, int]) -> Action:
     return Action(
         kind=ev.kind, actor=index[ev.actor] if ev.actor else None, recipients=recipients,
         participants=participants, target=index[ev.target] if ev.target else None,
-        magnitude=magnitude, visibility=vis, duration_steps=ev.duration_months,
+        magnitude=magnitude, visibility=vis, duration_steps=ev.duration_months,  # months here
         origin="scenario",
         meta={"id": ev.id, "date": ev.date, "source": ev.source, "note": ev.note,
               "name": ev.name, "tags": list(ev.tags), "unit": ev.unit, "lethal": ev.lethal})

@@ -47,6 +47,19 @@ def read_manifest(folder: str | Path) -> dict:
         raise SweepStateError(f"{path} cannot be read: {exc}") from None
 
 
+def outcome_info(manifest: dict) -> dict[str, dict]:
+    """Outcome columns of a sweep, each with the spec it came from (a model may
+    expand one outcome spec into several columns named ``<name>_<suffix>``)."""
+    specs = manifest.get("outcomes", [])
+    columns = manifest.get("outcome_columns") or [o["name"] for o in specs]
+    info: dict[str, dict] = {}
+    for c in columns:
+        spec = next((o for o in specs if o["name"] == c), None) or next(
+            (o for o in specs if c.startswith(o["name"] + "_")), {"name": c})
+        info[c] = spec
+    return info
+
+
 def read_runs(folder: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """All stored runs of a results folder, one row per run, sorted by ``run_id``.
 
@@ -190,7 +203,8 @@ def analyze(folder: str | Path, plots: bool = True) -> dict[str, Any]:
         raise SweepStateError(f"{folder} has no design.parquet; run the sweep first")
     design = pd.read_parquet(design_path)
     params = list(manifest["design"]["parameters"])
-    outcomes = [o["name"] for o in manifest["outcomes"]]
+    info = outcome_info(manifest)
+    outcomes = list(info)
     runs = read_runs(folder, ["run_id", "point_id", "status", "error"] + outcomes)
     total = int(manifest["total_runs"])
     warnings: list[str] = []
@@ -220,8 +234,8 @@ def analyze(folder: str | Path, plots: bool = True) -> dict[str, Any]:
     if plots and len(runs):
         from .plots import plot_indices, plot_outcome
 
-        units = {o["name"]: o.get("unit") for o in manifest["outcomes"]}
-        labels = {o["name"]: o.get("label") for o in manifest["outcomes"]}
+        units = {c: spec.get("unit") for c, spec in info.items()}
+        labels = {c: (spec.get("label") if spec.get("name") == c else None) for c, spec in info.items()}
         pspecs = manifest["design"]["parameters"]
         full = read_runs(folder, ["run_id", "point_id", "status"] + params + outcomes)
         for o in outcomes:
@@ -252,24 +266,26 @@ def print_analysis(result: dict[str, Any], console: Any = None, max_rows: int = 
     console.print(f"  design: {d['method']}, {d['n_points']:,} points x {d['replicates']} replicates "
                   f"= {result['runs_total']:,} runs; stored {result['runs_stored']:,} "
                   f"({result['runs_ok']:,} ok, {result['runs_error']:,} errors)")
-    outcomes = [o["name"] for o in m["outcomes"]]
-    params = list(d["parameters"])
+    all_outcomes = list(outcome_info(m))
+    outcomes = all_outcomes[:4]  # keep the table readable; summary.csv has them all
+    params = [p for p, spec in d["parameters"].items() if spec.get("kind") != "fixed"]
     summary = result["summary"]
-    if f"{outcomes[0]}_mean" in summary.columns:
+    if outcomes and f"{outcomes[0]}_mean" in summary.columns:
+        more = f"; first 4 of {len(all_outcomes)} outcomes" if len(all_outcomes) > 4 else ""
         t = Table(title=f"Per design point: mean ± 95% CI of the mean (first {min(max_rows, len(summary))} "
-                        f"of {len(summary):,} points)")
+                        f"of {len(summary):,} points{more}; all in summary.csv)")
         t.add_column("point", justify="right")
         for p in params:
             t.add_column(p, justify="right")
         t.add_column("runs", justify="right")
         for o in outcomes:
             t.add_column(o, justify="right")
-        for _, row in summary.head(max_rows).iterrows():
+        for row in summary.head(max_rows).to_dict("records"):  # records keep ints as ints
             cells = [str(row["point_id"])] + [_fmt(row[p]) for p in params] + [f"{row['n_runs']}"]
             for o in outcomes:
                 mean, lo, hi = row[f"{o}_mean"], row[f"{o}_ci_low"], row[f"{o}_ci_high"]
                 cells.append("-" if pd.isna(mean) else _fmt(mean) + ("" if pd.isna(lo) else
-                                                                      f" ± {_fmt((hi - lo) / 2)}"))
+                                                                      f" ± {(hi - lo) / 2:.2g}"))
             t.add_row(*cells)
         console.print(t)
     idx = result["indices"]

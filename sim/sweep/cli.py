@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .errors import SweepError, SweepFileError, SweepRuntimeError
-from .hooks import DEFAULT_EVALUATE, DEFAULT_KNOWN_PARAMETERS, DEFAULT_VALIDATE_OUTCOMES
+from .hooks import DEFAULT_EVALUATE, SAME_MODULE, hook_for
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -54,8 +54,8 @@ def _stored(folder: Path) -> tuple[int, int, int]:
 def sweep_command(file: str | Path, scheduler: str | None = None, workers: int | None = None,
                   force_new: bool = False, no_progress: bool = False, *,
                   evaluate: str = DEFAULT_EVALUATE, batch_size: int | None = None,
-                  known_parameters: str | None = DEFAULT_KNOWN_PARAMETERS,
-                  validate_outcomes: str | None = DEFAULT_VALIDATE_OUTCOMES,
+                  known_parameters: str | None = SAME_MODULE,
+                  validate_outcomes: str | None = SAME_MODULE,
                   console: Console | None = None) -> int:
     """``ddsim sweep FILE``: run or resume a sweep; return the exit code.
 
@@ -69,6 +69,8 @@ def sweep_command(file: str | Path, scheduler: str | None = None, workers: int |
         no_progress: no progress display.
         evaluate: import path of the model function.
         batch_size: runs per task (default automatic).
+        known_parameters, validate_outcomes: the model's validation hooks
+            (default: next to ``evaluate``; ``None`` skips the check).
     """
     from .runner import run_sweep
     from .spec import load_sweep
@@ -76,7 +78,8 @@ def sweep_command(file: str | Path, scheduler: str | None = None, workers: int |
     out = console or Console()
     err = Console(stderr=True, soft_wrap=True)
     try:
-        spec = load_sweep(file, known_parameters=known_parameters, validate_outcomes=validate_outcomes)
+        spec = load_sweep(file, known_parameters=hook_for(evaluate, known_parameters, "known_parameters"),
+                          validate_outcomes=hook_for(evaluate, validate_outcomes, "validate_outcomes"))
     except SweepFileError as exc:
         print_file_error(exc, err)
         return EXIT_BAD_INPUT

@@ -13,6 +13,9 @@ from typing import Any, Callable
 DEFAULT_EVALUATE = "sim.experiment:evaluate"
 DEFAULT_KNOWN_PARAMETERS = "sim.experiment:known_parameters"
 DEFAULT_VALIDATE_OUTCOMES = "sim.experiment:validate_outcomes"
+SAME_MODULE = "<module of evaluate>"
+"""Default of the hook arguments of ``run_sweep``/``sweep_command``: look for the
+hook next to the evaluate function (``pkg.mod:evaluate`` -> ``pkg.mod:known_parameters``)."""
 
 
 def split_path(path: str) -> tuple[str, str]:
@@ -49,3 +52,14 @@ def optional_hook(path: str | None) -> Callable[..., Any] | None:
     except Exception:  # noqa: BLE001 - any failure means "no check"
         return None
     return obj if callable(obj) else None
+
+
+def hook_for(evaluate: str, hook: str | None, name: str) -> str | None:
+    """Resolve a hook argument: :data:`SAME_MODULE` means ``name`` in the module of ``evaluate``."""
+    if hook != SAME_MODULE:
+        return hook
+    try:
+        module, _ = split_path(evaluate)
+    except ValueError:
+        return None
+    return f"{module}:{name}"

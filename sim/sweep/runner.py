@@ -19,10 +19,11 @@ from typing import Any, Iterator
 from .backends import Backend, make_backend
 from .design import Design, build_design, run_id_of, run_seed
 from .errors import EvaluateImportError, SweepRuntimeError, SweepStateError
-from .hooks import DEFAULT_EVALUATE, DEFAULT_KNOWN_PARAMETERS, DEFAULT_VALIDATE_OUTCOMES
+from .hooks import DEFAULT_EVALUATE, SAME_MODULE, hook_for
 from .progress import SweepProgress
 from .spec import SweepSpec, load_sweep, sweep_from_dict
-from .store import FORMAT, ResultStore, batch_table, file_sha256, now_iso, results_schema
+from .store import (FORMAT, ResultStore, batch_table, file_sha256, now_iso, outcome_columns, results_schema,
+                    stored_outcome_columns)
 from .worker import load_evaluate
 
 RunInfo = tuple[int, int, int, int]  # run_id, point_id, replicate, seed
@@ -99,9 +100,14 @@ class _Loop:
     quarantine: deque = field(default_factory=deque)
     deaths: int = 0
     losses_in_a_row: int = 0
+    columns: list[str] | None = None  # outcome columns; None until the first successful run
+    on_columns: Any = None  # called once the outcome columns are known
+    buffer: list = field(default_factory=list)
+
+    MAX_BUFFERED = 20  # batches kept while no run has succeeded yet
 
     def __post_init__(self) -> None:
-        self.schema = results_schema(self.spec)
+        self.schema = results_schema(self.spec, self.columns) if self.columns is not None else None
         self.unsubmitted = self.design.total_runs - len(self.done)
         self._runs = self._pending()
         self._outcomes = self.spec.outcome_dicts()
@@ -150,6 +156,7 @@ class _Loop:
             self._fill()
             if not self.in_flight:
                 if not self.quarantine:
+                    self.flush()
                     return
                 # a run suspected of killing its worker runs alone, so a new death is its own
                 self._submit(self.quarantine.popleft())
@@ -173,11 +180,41 @@ class _Loop:
         self.sizer.observe(result["duration_s"])
 
     def _store(self, result: dict, runs: list[RunInfo]) -> None:
-        table = batch_table(result, runs, self.design, self.spec, self.schema)
+        if self.columns is None:
+            # the outcome columns are known once a run succeeds (a model may expand one
+            # outcome spec into several columns); until then finished batches wait here
+            self.buffer.append((result, runs))
+            first_ok = next((v for v in result["values"] if v is not None), None)
+            if first_ok is not None:
+                self._set_columns(outcome_columns(self.spec.outcome_names, list(first_ok)))
+            elif len(self.buffer) >= self.MAX_BUFFERED:
+                self._set_columns(self.spec.outcome_names)
+            return
+        table = batch_table(result, runs, self.design, self.spec, self.schema, self.columns)
         self.store.write_part(table)
         self.losses_in_a_row = 0
-        errors = sum(1 for s in result["status"] if s != "ok")
-        self.progress.advance(len(result["run_id"]), errors)
+        errors = table.column("status").to_pylist().count("error")
+        self.progress.advance(table.num_rows, errors)
+
+    def _set_columns(self, columns: list[str]) -> None:
+        taken = set(self.spec.parameters) | {"run_id", "point_id", "replicate", "seed", "status", "error",
+                                             "duration_s"}
+        clash = [c for c in columns if c in taken]
+        if clash:
+            raise SweepRuntimeError(f"the model returned outcome {clash[0]!r}, which is also a parameter or "
+                                    "a results column; rename the outcome in the sweep file")
+        self.columns = columns
+        self.schema = results_schema(self.spec, columns)
+        if self.on_columns is not None:
+            self.on_columns(columns)
+        pending, self.buffer = self.buffer, []
+        for result, runs in pending:
+            self._store(result, runs)
+
+    def flush(self) -> None:
+        """Store batches still waiting for the outcome columns (every run so far failed)."""
+        if self.buffer:
+            self._set_columns(self.spec.outcome_names)
 
     def _lost(self, batch: _Batch, exc: BaseException) -> None:
         self.losses_in_a_row += 1
@@ -207,7 +244,7 @@ class _Loop:
         message = (f"worker process died while running this run, twice, running alone "
                    f"({type(exc).__name__}: {str(exc)[:300]})")
         result = {"run_id": [rid], "status": ["error"], "error": [message], "duration_s": [None],
-                  "values": {n: [None] for n in self.spec.outcome_names}}
+                  "values": [None]}
         self._store(result, batch.runs)
 
     def salvage(self) -> None:
@@ -224,6 +261,7 @@ class _Loop:
                     pass
         self.backend.cancel(list(self.in_flight))
         self.in_flight.clear()
+        self.flush()
 
 
 def _as_spec(path_or_spec: Any, known_parameters: str | None, validate_outcomes: str | None) -> SweepSpec:
@@ -278,6 +316,7 @@ def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict
                            for p in spec.parameters.values()},
         },
         "outcomes": spec.outcome_dicts(),
+        "outcome_columns": old.get("outcome_columns"),
         "total_runs": design.total_runs,
         "started": old.get("started") or now_iso(),
         "finished": None,
@@ -291,8 +330,8 @@ def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict
 
 def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None, workers: int | None = None,
               progress: bool = True, evaluate: str = DEFAULT_EVALUATE, *, force_new: bool = False,
-              known_parameters: str | None = DEFAULT_KNOWN_PARAMETERS,
-              validate_outcomes: str | None = DEFAULT_VALIDATE_OUTCOMES,
+              known_parameters: str | None = SAME_MODULE,
+              validate_outcomes: str | None = SAME_MODULE,
               batch_size: int | None = None, progress_interval: float = 30.0) -> Path:
     """Run (or resume) a sweep and return its results folder.
 
@@ -308,7 +347,9 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
         force_new: if the results folder holds another version of the sweep,
             move it aside and start over instead of refusing.
         known_parameters, validate_outcomes: import paths of the model's
-            optional validation hooks (skipped when they do not import).
+            optional validation hooks (skipped when they do not import); by
+            default ``known_parameters``/``validate_outcomes`` in the module
+            of ``evaluate``. ``None`` skips the check.
         batch_size: runs per task; overrides the file's ``batch_size``
             (default: automatic).
         progress_interval: seconds between progress lines when not on a terminal.
@@ -323,7 +364,8 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
         SweepRuntimeError: the sweep cannot go on (rerun to resume).
         KeyboardInterrupt: after storing what had finished; rerun to resume.
     """
-    spec = _as_spec(path_or_spec, known_parameters, validate_outcomes)
+    spec = _as_spec(path_or_spec, hook_for(evaluate, known_parameters, "known_parameters"),
+                    hook_for(evaluate, validate_outcomes, "validate_outcomes"))
     _check_evaluate(evaluate)
     design = build_design(spec)
     store, moved_to = ResultStore.open(spec, force_new=force_new)
@@ -354,8 +396,13 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
                                           f"{type(exc).__name__}: {exc}") from None
                 session["backend"] = manifest["backend"] = backend.describe()
                 store.write_manifest(manifest)
+                def record_columns(columns: list[str]) -> None:
+                    manifest["outcome_columns"] = columns
+                    store.write_manifest(manifest)
+
                 with prog:
-                    loop = _Loop(backend, store, spec, design, done, evaluate, BatchSizer(fixed), prog)
+                    loop = _Loop(backend, store, spec, design, done, evaluate, BatchSizer(fixed), prog,
+                                 columns=stored_outcome_columns(store, spec), on_columns=record_columns)
                     loop.run()
             status = "complete"
         except KeyboardInterrupt:

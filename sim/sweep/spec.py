@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -590,9 +591,10 @@ def _outcome_issues(raw_outcomes: list, validate: Callable, report: Reporter) ->
                        reverse=True)
         quoted = [i for _, i, n in named if n and (f"'{n}'" in text or f'"{n}"' in text)]
         plain = [i for _, i, n in named if n and n in text]
-        if quoted or plain:
-            loc = ("outcomes", (quoted or plain)[0])
-        report(loc, str(message), "see the outcome list of the model (`ddsim list-outcomes`)")
+        indexed = [int(m) for m in re.findall(r"outcomes\[(\d+)\]", text) if int(m) < len(specs)]
+        if indexed or quoted or plain:
+            loc = ("outcomes", (indexed or quoted or plain)[0])
+        report(loc, str(message), "see the outcome specs the model accepts (the model adapter's docs, sim/experiment.py)")
 
 
 # ------------------------------------------------------------------ public API

@@ -40,13 +40,28 @@ PART_RE = re.compile(r"^part-(\d+)\.parquet$")
 FORMAT = "ddsim-sweep/1"
 
 
-def results_schema(spec: SweepSpec) -> pa.Schema:
+def outcome_columns(names: list[str], keys: list[str]) -> list[str]:
+    """Outcome columns for declared outcome ``names``, given the keys a
+    successful run returned: a name returned as such is one column; a name the
+    model expanded into ``<name>_<suffix>`` keys gives those columns (in the
+    order returned). Keys that belong to no declared outcome are ignored."""
+    cols: list[str] = []
+    for n in names:
+        if n in keys:
+            cols.append(n)
+        else:
+            cols += [k for k in keys if k.startswith(n + "_") and k not in cols]
+    return cols
+
+
+def results_schema(spec: SweepSpec, columns: list[str] | None = None) -> pa.Schema:
     """Arrow schema of the run rows: ids, seed, one column per parameter and
-    per outcome, status, error and duration."""
+    per outcome column (default: the declared outcome names), status, error
+    and duration."""
     fields = [pa.field("run_id", pa.int64(), False), pa.field("point_id", pa.int64(), False),
               pa.field("replicate", pa.int64(), False), pa.field("seed", pa.int64(), False)]
     fields += [pa.field(p.name, arrow_type(p)) for p in spec.parameters.values()]
-    fields += [pa.field(n, pa.float64()) for n in spec.outcome_names]
+    fields += [pa.field(n, pa.float64()) for n in (spec.outcome_names if columns is None else columns)]
     fields += [pa.field("status", pa.string(), False), pa.field("error", pa.string()),
                pa.field("duration_s", pa.float64())]
     return pa.schema(fields)
@@ -256,22 +271,47 @@ def file_sha256(path: Path) -> str | None:
 
 
 def batch_table(result: dict, run_info: list[tuple[int, int, int, int]], design: Design,
-                spec: SweepSpec, schema: pa.Schema) -> pa.Table:
+                spec: SweepSpec, schema: pa.Schema, columns: list[str]) -> pa.Table:
     """Build the rows of one finished batch.
 
     ``result`` is :func:`~sim.sweep.worker.run_batch`'s output; ``run_info``
-    lists ``(run_id, point_id, replicate, seed)`` of the batch's runs."""
+    lists ``(run_id, point_id, replicate, seed)`` of the batch's runs;
+    ``columns`` are the outcome columns. A successful run that lacks one of
+    them is stored as an error."""
     info = {r[0]: r for r in run_info}
     ids = result["run_id"]
+    status = list(result["status"])
+    error = list(result["error"])
+    out: dict[str, list] = {c: [] for c in columns}
+    for i, values in enumerate(result["values"]):
+        if values is not None:
+            missing = [c for c in columns if c not in values]
+            if missing:
+                status[i] = "error"
+                error[i] = (f"evaluate returned no value for outcome column {missing[0]!r} "
+                            f"(other runs of this sweep return it)")
+                values = None
+        for c in columns:
+            out[c].append(None if values is None else values[c])
     cols: dict[str, list] = {"run_id": ids, "point_id": [info[i][1] for i in ids],
                              "replicate": [info[i][2] for i in ids], "seed": [info[i][3] for i in ids]}
     for name in spec.parameters:
         cols[name] = [design.parameters_of(info[i][1])[name] for i in ids]
-    for name in spec.outcome_names:
-        cols[name] = result["values"][name]
-    cols["status"] = result["status"]
-    cols["error"] = result["error"]
+    cols.update(out)
+    cols["status"] = status
+    cols["error"] = error
     cols["duration_s"] = result["duration_s"]
     return pa.Table.from_pydict(cols, schema=schema)
 
 
+def stored_outcome_columns(store: "ResultStore", spec: SweepSpec) -> list[str] | None:
+    """Outcome columns of an existing results folder (manifest, else the first part's schema)."""
+    cols = store.read_manifest().get("outcome_columns")
+    if cols:
+        return list(cols)
+    parts = store.part_files()
+    if not parts:
+        return None
+    names = pq.read_schema(parts[0]).names
+    fixed = {"run_id", "point_id", "replicate", "seed", "status", "error", "duration_s", *spec.parameters}
+    return [n for n in names if n not in fixed]

@@ -72,19 +72,22 @@ def describe_exception(exc: BaseException) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
 
 
-def _extract(result: Any, names: list[str]) -> list[float]:
+def _extract(result: Any, names: list[str]) -> dict[str, float]:
+    """Numbers of one result. Each declared outcome must be there - by its own
+    name, or expanded by the model into ``<name>_<suffix>`` keys (one outcome
+    spec may yield several columns, e.g. one per state)."""
     if not isinstance(result, Mapping):
         raise TypeError(f"evaluate returned {type(result).__name__}, expected a dict of outcome values")
-    values = []
-    for name in names:
-        if name not in result:
-            got = ", ".join(map(str, list(result)[:10])) or "nothing"
-            raise KeyError(f"evaluate returned no value for outcome {name!r} (it returned: {got})")
-        v = result[name]
+    values: dict[str, float] = {}
+    for key, v in result.items():
         try:
-            values.append(float(v))
+            values[str(key)] = float(v)
         except (TypeError, ValueError):
-            raise TypeError(f"outcome {name!r} is not a number: {v!r}") from None
+            raise TypeError(f"outcome {key!r} is not a number: {v!r}") from None
+    for name in names:
+        if name not in values and not any(k.startswith(name + "_") for k in values):
+            got = ", ".join(list(values)[:10]) or "nothing"
+            raise KeyError(f"evaluate returned no value for outcome {name!r} (it returned: {got})")
     return values
 
 
@@ -95,13 +98,13 @@ def run_batch(payload: dict) -> dict:
     "outcomes": [spec dicts], "outcome_names": [str], "runs": [(run_id, seed, parameters), ...]}``.
 
     Returns columns: ``{"run_id": [...], "status": [...], "error": [...],
-    "duration_s": [...], "values": {outcome: [...]}}`` (values ``None`` for failed runs).
+    "duration_s": [...], "values": [{outcome column: float} or None, ...]}``
+    (``None`` for failed runs).
     """
     fn = load_evaluate(payload["evaluate"])
     names: list[str] = list(payload["outcome_names"])
     outcome_specs: list[dict] = payload["outcomes"]
-    out: dict[str, Any] = {"run_id": [], "status": [], "error": [], "duration_s": [],
-                           "values": {n: [] for n in names}}
+    out: dict[str, Any] = {"run_id": [], "status": [], "error": [], "duration_s": [], "values": []}
     for run_id, seed, params in payload["runs"]:
         task = {
             "scenario": payload["scenario"],
@@ -111,15 +114,15 @@ def run_batch(payload: dict) -> dict:
             "outcomes": [dict(o) for o in outcome_specs],
         }
         t0 = time.perf_counter()
+        values: dict[str, float] | None
         try:
-            values: list[float | None] = list(_extract(fn(task), names))
+            values = _extract(fn(task), names)
             status, error = "ok", None
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - any model failure is recorded
-            values, status, error = [None] * len(names), "error", describe_exception(exc)
+            values, status, error = None, "error", describe_exception(exc)
         out["duration_s"].append(time.perf_counter() - t0)
         out["run_id"].append(run_id)
         out["status"].append(status)
         out["error"].append(error)
-        for n, v in zip(names, values):
-            out["values"][n].append(v)
+        out["values"].append(values)
     return out

@@ -129,7 +129,7 @@ def test_changed_sweep_file_is_refused_unless_force_new(write_sweep):
 
 
 def test_a_folder_in_use_is_refused(write_sweep):
-    spec = load_sweep(write_sweep(grid_sweep(levels=2)), known_parameters=None)
+    spec = load_sweep(write_sweep(grid_sweep(levels=2)), known_parameters=None, validate_outcomes=None)
     store, _ = ResultStore.open(spec)
     try:
         with pytest.raises(SweepStateError, match="another sweep"):
@@ -222,12 +222,17 @@ def test_local_pool_and_dask_give_identical_results(write_sweep, tmp_path):
                                  progress=False, evaluate=TOY))
     pd.testing.assert_frame_equal(pool, dask_local)
     # an already running scheduler, reached by address (as on a cluster)
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         remote_folder = run_sweep(write_sweep(text, folder=tmp_path / "tcp"),
                                   scheduler=cluster.scheduler_address, progress=False, evaluate=TOY)
+        with Client(cluster) as client:  # a Client made by the caller (e.g. around a SLURMCluster)
+            client_folder = run_sweep(write_sweep(text, folder=tmp_path / "client"), scheduler=client,
+                                      progress=False, evaluate=TOY)
+            assert client.status == "running"  # the caller's client is left open
     pd.testing.assert_frame_equal(pool, frame(remote_folder))
+    pd.testing.assert_frame_equal(pool, frame(client_folder))
     manifest = json.loads((remote_folder / "manifest.json").read_text())
     assert manifest["backend"]["name"] == "dask-remote"
 
@@ -267,3 +272,52 @@ def test_runs_inside_a_jupyter_notebook(write_sweep, tmp_path):
     client.execute()
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream")
     assert "DONE 18" in text
+
+
+def test_an_outcome_expanded_into_several_columns(write_sweep):
+    path = write_sweep("""
+        scenario: scenario.yaml
+        parameters: {a: {low: 1, high: 2}, x: {low: 0, high: 1}, fail_above: 0.8}
+        design: {method: grid, levels: 3}
+        outcomes:
+          - y
+          - {name: per_state, per: [USA, GBR], unit: EUR bn}
+        batch_size: 1
+        """)
+    folder = run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
+    df = read_runs(folder)
+    assert [c for c in df.columns if c.startswith("per_state")] == ["per_state_USA", "per_state_GBR"]
+    ok = df[df["status"] == "ok"]
+    assert (ok["per_state_GBR"] - ok["per_state_USA"]).round(12).eq(1).all()
+    assert json.loads((folder / "manifest.json").read_text())["outcome_columns"] == [
+        "y", "per_state_USA", "per_state_GBR"]
+    from sim.sweep.analyze import analyze
+
+    res = analyze(folder, plots=False)
+    assert {"per_state_USA_mean", "per_state_GBR_ci_low"} <= set(res["summary"].columns)
+
+
+def test_with_the_real_model_adapter(write_sweep, tmp_path):
+    """The real sim.experiment (when present): a tiny sweep on the built-in demo scenario."""
+    experiment = pytest.importorskip("sim.experiment")
+    demo = ROOT / "sim" / "data" / "demo.yaml"
+    known = experiment.known_parameters()
+    ranged = [k for k, v in known.items() if v]
+    if not demo.exists() or not ranged:
+        pytest.skip("no demo scenario or no parameter with a known range")
+    name = ranged[0]
+    lo, hi = known[name]
+    sweep = tmp_path / "real.yaml"
+    sweep.write_text(textwrap.dedent(f"""
+        scenario: {demo}
+        parameters:
+          {name}: {{low: {lo + (hi - lo) * 0.25}, high: {lo + (hi - lo) * 0.75}}}
+        design: {{method: grid, levels: 2}}
+        replicates: 2
+        outcomes:
+          - {{name: mean_trust, metric: mean_trust}}
+        """))
+    folder = run_sweep(sweep, scheduler="serial", progress=False)  # default evaluate: sim.experiment:evaluate
+    df = read_runs(folder)
+    assert len(df) == 4 and (df["status"] == "ok").all(), df["error"].tolist()
+    assert df["mean_trust"].between(0, 1).all()

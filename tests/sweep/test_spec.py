@@ -239,7 +239,8 @@ def test_sweep_from_dict(tmp_path):
     (tmp_path / "scenario.yaml").write_text("x: 1\n")
     spec = sweep_from_dict({"scenario": "scenario.yaml", "parameters": {"x": {"low": 0, "high": 1}},
                             "design": {"method": "random", "samples": 3}, "outcomes": ["y"]},
-                           base_dir=tmp_path, name="quick", known_parameters=TOY_KNOWN)
+                           base_dir=tmp_path, name="quick", known_parameters=TOY_KNOWN,
+                           validate_outcomes=TOY_OUTCOMES)
     assert spec.output_path == (tmp_path / "quick_results").resolve()
     assert "scenario: scenario.yaml" in spec.text
 

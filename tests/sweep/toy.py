@@ -11,6 +11,9 @@ all read from ``task["parameters"]``:
   run with ``x > die_above`` executes (a marker file in ``die_once_dir``
   remembers it), to test a killed worker;
 * ``die_always_above``: SIGKILL the own process for every run with ``x`` above it.
+
+An outcome spec with ``per: [s1, s2]`` is expanded into columns
+``<name>_s1``, ``<name>_s2`` (as the real adapter does for per-state outcomes).
 """
 
 from __future__ import annotations
@@ -50,7 +53,14 @@ def evaluate(task: dict) -> dict:
     rng = np.random.default_rng(task["seed"])
     y = a * x + 0.01 * b + rng.normal(0.0, noise)
     out = {"y": y, "y2": a * x * x, "z": b}
-    return {o["name"]: out[o["name"]] for o in task["outcomes"]}
+    result = {}
+    for spec in task["outcomes"]:
+        if "per" in spec:  # one outcome spec expanded into several columns, as the real adapter does
+            for i, suffix in enumerate(spec["per"]):
+                result[f"{spec['name']}_{suffix}"] = y + i
+        else:
+            result[spec["name"]] = out[spec["name"]]
+    return result
 
 
 def known_parameters() -> dict:
@@ -63,4 +73,4 @@ def known_parameters() -> dict:
 def validate_outcomes(specs: list[dict]) -> list[str]:
     """Errors for outcome names the toy does not produce."""
     return [f"unknown outcome {s.get('name')!r}; the toy model knows {', '.join(OUTCOMES)}"
-            for s in specs if s.get("name") not in OUTCOMES]
+            for s in specs if s.get("name") not in OUTCOMES and "per" not in s]

@@ -1,0 +1,90 @@
+"""Scenario and variant pickers: load a file from the scenarios folder into this session's model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import solara
+
+from sim.app.components.common import Message
+from sim.app.state import SessionModel, build_model
+from sim.scenario.errors import InputError
+
+#: Variant choice meaning "no variant" (for scenarios without a default variant).
+AS_WRITTEN = "(as written)"
+
+
+def _load(build) -> tuple[SessionModel | None, str | None]:
+    try:
+        return build(), None
+    except InputError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a broken file must show a message, not stop the page
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+@solara.component
+def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], directory: Path,
+                 start_messages: list[str]):
+    """Pick a scenario file and a variant; shows the title, the variant's description and load errors.
+
+    A new choice builds a new model at once (same seed, the scenario's own parameters).
+    Seed and parameter sliders below apply when Reset is pressed.
+    """
+    current = model.value
+    error = solara.use_reactive("")
+    names = [p.name for p in files]
+    by_name = {p.name: p for p in files}
+    current_name = current.loaded.path.name if current.loaded.path else ""
+
+    def pick_scenario(name: str | None):
+        if not name or name not in by_name:
+            error.set("Pick a scenario file from the list.")
+            return
+        new, problem = _load(lambda: build_model(by_name[name], seed=current.seed or 0))
+        if problem:
+            error.set(f"{name} could not be loaded, the previous scenario stays:\n{problem}")
+            return
+        error.set("")
+        model.set(new)
+
+    def pick_variant(name: str | None):
+        if not name:
+            error.set("Pick a variant from the list.")
+            return
+        variant = None if name == AS_WRITTEN else name
+        new, problem = _load(lambda: build_model(current.loaded, variant=variant, seed=current.seed or 0))
+        if problem:
+            error.set(f"Variant {name} could not be built:\n{problem}")
+            return
+        error.set("")
+        model.set(new)
+
+    with solara.Card("Scenario", margin=0, classes=["ddsim-scenario"]):
+        if names:
+            solara.Select(label="Scenario", values=names,
+                          value=current_name if current_name in names else None, on_value=pick_scenario)
+        else:
+            Message(f"No *.yaml files in {directory}.", kind="warning")
+        variants = current.loaded.variants
+        if variants:
+            if current.loaded.scenario.default_variant not in variants:
+                variants = [AS_WRITTEN, *variants]
+            solara.Select(label="Variant", values=variants, value=current.variant or AS_WRITTEN,
+                          on_value=pick_variant)
+            spec = current.loaded.scenario.variants.get(current.variant or "")
+            description = spec.description if spec else ""
+            if description:
+                solara.Text(description.strip(), style="font-size: 0.8em; color: #555")
+        else:
+            solara.Text("This scenario has no variants.", style="font-size: 0.8em; color: #555")
+        solara.Text(current.loaded.scenario.meta.title, style="font-size: 0.85em; font-weight: 500")
+        solara.Text(f"{len(current.codes)} states, {current.n_steps} steps "
+                    f"({current.calendar.step}ly) from {current.calendar.dates[0]:%B %Y}",
+                    style="font-size: 0.8em; color: #555")
+        solara.Text("Seed and parameters: set the sliders under 'Model Parameters', then press Reset.",
+                    style="font-size: 0.8em; color: #777")
+        if error.value:
+            Message(error.value)
+        for text in start_messages:
+            Message(text, kind="warning")
