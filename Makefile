@@ -3,7 +3,7 @@
 PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
-SCENARIO ?=
+SCENARIO ?= scenarios/ukraine_2014_2023.yaml
 OUT ?= results/$(or $(basename $(notdir $(SCENARIO))),demo)
 
 .PHONY: run test setup clean

@@ -61,8 +61,17 @@ class Calendar:
         return bisect.bisect_right(self.dates, d)
 
     def label(self, step: int) -> dt.date:
-        """The first day of step ``step``'s period (step 0: the start)."""
-        return self.dates[max(step - 1, 0)]
+        """The date a state after ``step`` steps describes: the last day of period ``step``.
+
+        Step 0, the initial state, is the day before the first period. Snapshots
+        are therefore dated at the end of their period, so a series read "at"
+        a date includes every event dated up to it.
+        """
+        return self.dates[max(step, 0)] - dt.timedelta(days=1)
+
+    def period_start(self, step: int) -> dt.date:
+        """The first day of period ``step`` (1-based; clipped to the calendar)."""
+        return self.dates[min(max(step, 1), self.n_steps) - 1]
 
     @property
     def months_per_step(self) -> float:

@@ -213,6 +213,17 @@ def list_params():
                   "(e.g. military_aid.forward); see `ddsim list-actions KIND`.")
 
 
+@app.command("app")
+def app_cmd(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: the LAN)."),
+            port: int = typer.Option(8765, help="TCP port."),
+            scenarios_dir: Optional[Path] = typer.Option(None, help="Folder of scenario files "
+                                                         "(default: ./scenarios)."),
+            open_browser: bool = typer.Option(False, "--open/--no-open", help="Open a browser.")):
+    """Serve the classroom dashboard (offline) and print its address; Ctrl-C stops it."""
+    from sim.app.cli import app_command
+    raise typer.Exit(app_command(host, port, scenarios_dir, open_browser))
+
+
 def main() -> None:
     """Entry point: run the app, turning input errors into exit code 2 without a traceback."""
     try:

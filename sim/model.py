@@ -87,7 +87,8 @@ class DefenceDiplomacyModel(mesa.Model):
     # --- reading -------------------------------------------------------------------------
     @property
     def date(self) -> dt.date:
-        """The calendar date of the period last simulated (the start before any step)."""
+        """The date the current state describes: the last day of the period last simulated
+        (before any step: the day before the calendar starts)."""
         return self.calendar.label(self.steps)
 
     @property
@@ -146,7 +147,8 @@ class DefenceDiplomacyModel(mesa.Model):
         """
         from sim.scenario.checks import Checker, Names, check_event
         from sim.scenario.errors import ScenarioError
-        date = self.calendar.label(max(self.steps, 1))
+        # dated in the period it takes effect in: the current one if now, else the next
+        date = self.calendar.period_start(self.steps if now else self.steps + 1)
         ev = Event(kind=kind, actor=actor, recipient=recipient, participants=participants,
                    target=target, magnitude=magnitude, unit=unit, date=date, note=note,
                    source="instructor action")

@@ -120,15 +120,18 @@ class Parameters(BaseModel):
                                 "Trainees in one endogenous training course: a battalion-sized "
                                 "rotation, as in UNIFIER or ORBITAL ([Drab]).", gt=0)
     # --- crisis support (aid flow rule, calibrated in docs/validation.md) ------------------
-    aid_rate: float = _p(0.00022, "share of donor GDP per month",
+    aid_rate: float = _p(0.000589, "share of donor GDP per month",
                          "Monthly aid at full motive and full need; calibrated on the six "
-                         "absolute figures of [Drab] Figure 3 only.", ge=0)
+                         "absolute figures of [Drab] Figure 3 only (python -m "
+                         "sim.calibration; docs/validation.md).", ge=0)
     aid_threat_exponent: float = _p(1.0, "exponent",
-                                    "How steeply aid rises with the donor's own threat from the "
-                                    "aggressor; calibrated with aid_rate.", ge=0)
-    aid_trust_exponent: float = _p(2.0, "exponent",
+                                    "How steeply aid rises with the share of the victim's "
+                                    "threat the donor also feels; calibrated with aid_rate "
+                                    "(grid 0-2).", ge=0)
+    aid_trust_exponent: float = _p(0.5, "exponent",
                                    "How steeply aid rises with the donor's trust in the "
-                                   "recipient: the groundwork effect ([Drab]).", ge=0)
+                                   "recipient, the groundwork effect ([Drab]); calibrated "
+                                   "with aid_rate (grid 0.5-3).", ge=0)
     # --- outputs (DESIGN section 8) --------------------------------------------------------
     snapshot_interval: int = _p(1, "steps", "Steps between stored N x N trust snapshots.", ge=1)
     density_threshold: float = _p(0.6, "trust",

@@ -58,7 +58,7 @@ def print_summary(console: Console, res: Results, top: int = 8) -> None:
     inp = m.inputs
     ev = res.events()
     console.print(f"[bold]{inp.title}[/bold]  variant: {inp.variant or '(none)'}  "
-                  f"seed-driven steps: {m.steps}  period: {m.calendar.label(1):%Y-%m} to "
+                  f"seed-driven steps: {m.steps}  period: {m.calendar.period_start(1):%Y-%m} to "
                   f"{m.date:%Y-%m}")
     by_origin = ev["origin"].value_counts().to_dict()
     console.print(f"{len(res.codes)} states; {by_origin.get('scenario', 0)} scenario events "

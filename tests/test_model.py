@@ -39,7 +39,7 @@ def test_model_runs_the_calendar_and_stops():
     m = DefenceDiplomacyModel(rng=1)
     m.run()
     assert m.steps == m.n_steps == 36 and not m.running
-    assert str(m.date) == "2022-12-01"
+    assert str(m.date) == "2022-12-31"      # the state at the end of the last period
     assert len(m.snapshots) == 37
 
 

@@ -102,6 +102,7 @@ class SessionModel(DefenceDiplomacyModel):
         self.version = 0
         self.seed = rng
         self.user_overrides: dict[str, Any] = changed
+        self.app_cache: dict[Any, Any] = {}   # the page's incremental series (see components.series)
         super().__init__(loaded, variant=variant, rng=rng, steps=steps, **changed)
 
     def step(self) -> None:
@@ -178,13 +179,19 @@ def initial_model(files: list[Path], seed: int = 0) -> Start:
 # ----------------------------------------------------------------------------- presentation
 
 
+def period_start(model: DefenceDiplomacyModel, step: int | None = None) -> dt.date:
+    """First day of period ``step`` (default: the last simulated; step 0 gives the first period)."""
+    step = model.steps if step is None else step
+    return model.calendar.dates[min(max(step, 1), model.n_steps) - 1]
+
+
 def period_label(model: DefenceDiplomacyModel, step: int | None = None) -> str:
     """The calendar period of ``step`` (default: the last simulated) as words, e.g. 'March 2016'."""
     step = model.steps if step is None else step
     step = min(step, model.n_steps)
     if step <= 0:
         return f"Before {period_label(model, 1)}"
-    d = model.calendar.label(step)
+    d = period_start(model, step)
     kind = model.calendar.step
     if kind == "quarter":
         return f"Q{(d.month - 1) // 3 + 1} {d.year}"

@@ -318,7 +318,7 @@ def print_analysis(result: dict[str, Any], console: Any = None, max_rows: int = 
     for w in result["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {w}")
     console.print("[bold]Files[/bold]")
-    for label, path in result["files"].items():
+    for path in result["files"].values():
         console.print(f"  {path}")
 
 

@@ -62,6 +62,27 @@ def spawn_safe_main() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                     "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def single_threaded_children() -> Iterator[None]:
+    """Let worker processes started now use one BLAS/OpenMP thread each.
+
+    The sweep is parallel over processes already; numerical libraries that
+    also start a thread per core would oversubscribe the machine. Variables
+    the user has set are respected. (Dask's nanny does the same for its
+    workers.)"""
+    added = {k: v for k, v in SINGLE_THREAD_ENV.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
 class Backend(ABC):
     """Interface of an evaluator. The runner calls, in order: :meth:`start`,
     then :meth:`submit` / :meth:`wait` / :meth:`result` as long as there is
@@ -92,10 +113,10 @@ class Backend(ABC):
     def result(self, handle: Any) -> dict:
         """The batch's result columns; raises if the batch failed."""
 
-    def recover(self, generation: int) -> None:
+    def recover(self, generation: int) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Called when a batch of ``generation`` was lost with its worker."""
 
-    def cancel(self, handles: list) -> None:
+    def cancel(self, handles: list) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Give up on unfinished batches (interrupt)."""
 
     @abstractmethod
@@ -175,7 +196,7 @@ class LocalPoolBackend(Backend):
     def submit(self, payload: dict) -> cf.Future:
         """Queue a batch on the pool."""
         assert self._executor is not None
-        with spawn_safe_main():
+        with spawn_safe_main(), single_threaded_children():
             try:
                 return self._executor.submit(run_batch, payload)
             except BrokenProcessPool:  # a worker died before its failed batch was collected

@@ -54,7 +54,7 @@ def plot_outcome(path: Path, runs: pd.DataFrame, summary: pd.DataFrame, outcome:
     reps = int(design.get("replicates", 1))
     rng = np.random.default_rng(0)
     ylab = _label(outcome, unit, label)
-    for ax, p in zip(axes.flat, varied):
+    for ax, p in zip(axes.flat, varied, strict=False):
         spec = pspecs[p]
         x, cats = _positions(ok[p], spec)
         if cats is not None:

@@ -8,9 +8,12 @@ moment: finished runs are read back from the part files and skipped.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import platform
+import signal
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,13 +229,18 @@ class _Loop:
             )
         batch.attempts += 1
         if not batch.solo:
-            if batch.attempts >= 2:
-                self.quarantine.extend(_Batch([run], solo=True) for run in batch.runs)
+            if batch.attempts < 2:
+                self.retry.append(batch)  # most losses are collateral: the batch shared a pool with a crash
+            elif len(batch.runs) > 1:
+                # lost twice: split it, so a run that kills its worker is narrowed down
+                # while the other runs go on in parallel
+                half = len(batch.runs) // 2
+                self.retry.append(_Batch(batch.runs[:half], attempts=1))
+                self.retry.append(_Batch(batch.runs[half:], attempts=1))
             else:
-                self.retry.append(batch)
-            return
-        if batch.attempts < 2:
-            self.quarantine.appendleft(batch)
+                # one run, lost twice: confirm by running it alone at the end, so that
+                # a death is unambiguously its own and no innocent run is marked failed
+                self.quarantine.append(_Batch(batch.runs, solo=True))
             return
         self.deaths += 1
         if self.deaths > self.max_deaths:
@@ -241,8 +249,8 @@ class _Loop:
                 "Stopping; the runs stored so far are kept. Check memory use and the model for crashes."
             )
         rid = batch.runs[0][0]
-        message = (f"worker process died while running this run, twice, running alone "
-                   f"({type(exc).__name__}: {str(exc)[:300]})")
+        message = (f"worker process died while running this run (three times, the last time running "
+                   f"alone): {type(exc).__name__}: {str(exc)[:300]}")
         result = {"run_id": [rid], "status": ["error"], "error": [message], "duration_s": [None],
                   "values": [None]}
         self._store(result, batch.runs)
@@ -262,6 +270,29 @@ class _Loop:
         self.backend.cancel(list(self.in_flight))
         self.in_flight.clear()
         self.flush()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a batch system's time limit, ``kill``) like Ctrl-C while
+    the sweep runs, so finished batches are stored and the manifest says
+    'interrupted'. Only possible in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # pragma: no cover - not allowed here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _as_spec(path_or_spec: Any, known_parameters: str | None, validate_outcomes: str | None) -> SweepSpec:
@@ -400,7 +431,7 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
                     manifest["outcome_columns"] = columns
                     store.write_manifest(manifest)
 
-                with prog:
+                with prog, _sigterm_as_interrupt():
                     loop = _Loop(backend, store, spec, design, done, evaluate, BatchSizer(fixed), prog,
                                  columns=stored_outcome_columns(store, spec), on_columns=record_columns)
                     loop.run()

@@ -594,7 +594,8 @@ def _outcome_issues(raw_outcomes: list, validate: Callable, report: Reporter) ->
         indexed = [int(m) for m in re.findall(r"outcomes\[(\d+)\]", text) if int(m) < len(specs)]
         if indexed or quoted or plain:
             loc = ("outcomes", (indexed or quoted or plain)[0])
-        report(loc, str(message), "see the outcome specs the model accepts (the model adapter's docs, sim/experiment.py)")
+        report(loc, str(message),
+               "see the outcome specs the model accepts (the model adapter's docs, sim/experiment.py)")
 
 
 # ------------------------------------------------------------------ public API

@@ -245,7 +245,7 @@ class ResultStore:
                 continue
             ids = t.column("run_id").to_pylist()
             status = t.column("status").to_pylist()
-            for rid, st in zip(ids, status):
+            for rid, st in zip(ids, status, strict=True):
                 if rid not in done:
                     done.add(rid)
                     errors += st != "ok"

@@ -27,6 +27,7 @@ What is here, for any browser test of the project:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -334,6 +335,21 @@ class PageRecorder:
         assert not problems, "page was not clean offline:\n  " + "\n  ".join(problems)
 
 
+def write_timings(section: str, values: dict) -> Path:
+    """Merge ``values`` into ``test-artefacts/browser-timings.json`` under ``section`` (other sections kept)."""
+    ARTEFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS_DIR / "browser-timings.json"
+    try:
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[section] = values
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
+
+
 # ----------------------------------------------------------------------------- fixtures
 
 
@@ -455,3 +471,9 @@ def page(browser, request, screenshot_dir: Path):
 def page_recorder(page, request) -> PageRecorder:
     """The :class:`PageRecorder` attached to this test's ``page``."""
     return request.node.page_recorder
+
+
+@pytest.fixture(scope="session")
+def record_timings() -> Callable[[str, dict], Path]:
+    """``record_timings(section, values)``: merge measured figures into ``browser-timings.json``."""
+    return write_timings

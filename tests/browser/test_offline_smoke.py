@@ -8,7 +8,6 @@ has no errors.  Leaves a screenshot and the load time in ``test-artefacts/``.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import urllib.request
@@ -45,7 +44,7 @@ def test_offline_assets_complete(solara_app):
                 assert response.status == 200, url
 
 
-def test_page_works_offline(solara_app, page, page_recorder, save_screenshot, artefacts_dir):
+def test_page_works_offline(solara_app, page, page_recorder, save_screenshot, record_timings):
     """The dashboard loads, renders and reacts without any request leaving localhost."""
     from playwright.sync_api import expect
 
@@ -93,7 +92,7 @@ def test_page_works_offline(solara_app, page, page_recorder, save_screenshot, ar
         "requests": len(page_recorder.requests),
         "cdn_requests": len(page_recorder.cdn_requests()),
     }
-    (artefacts_dir / "browser-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    record_timings("offline_smoke_demo_app", timings)
     print(f"\ntimings: {timings}")
 
     cdn = page_recorder.cdn_requests()

@@ -201,7 +201,7 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(write_sweep):
     folder = path.parent / "sweep_results"
     proc = _start_sweep_process(path)
     _wait_for_parts(folder, 2, proc)
-    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the main process
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the main process (SIGTERM is handled alike)
     out, err = proc.communicate(timeout=30)
     err = " ".join(err.split())
     assert proc.returncode == 130, err
@@ -212,6 +212,17 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(write_sweep):
     assert proc.returncode == 0, err
     df = read_runs(folder)
     assert df["run_id"].tolist() == list(range(75)) and (df["status"] == "ok").all()
+
+
+def test_sigterm_is_handled_like_ctrl_c(write_sweep):
+    path = write_sweep(grid_sweep("sleep: 0.02", replicates=3, batch=3, levels=5))
+    folder = path.parent / "sweep_results"
+    proc = _start_sweep_process(path, "--no-progress")
+    _wait_for_parts(folder, 2, proc)
+    proc.terminate()  # SIGTERM, as a batch system sends at its time limit
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "interrupted"
 
 
 def test_local_pool_and_dask_give_identical_results(write_sweep, tmp_path):

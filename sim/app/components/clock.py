@@ -7,7 +7,7 @@ import re
 
 import solara
 
-from sim.app.components.common import Message, refresh
+from sim.app.components.common import Message, Note, refresh
 from sim.app.state import SessionModel, period_label
 from sim.app.svg import esc
 
@@ -61,10 +61,9 @@ def DateHeader(model: SessionModel, version: int):
                 solara.HTML(tag="div", unsafe_innerHTML=esc(label),
                             attributes={"data-testid": "current-date", "data-step": str(step)},
                             style="font-size: 1.7em; font-weight: 500; line-height: 1.2")
-                solara.Text(f"{model.loaded.scenario.meta.title} — variant: {model.variant or 'as written'}"
+                Note(f"{model.loaded.scenario.meta.title} — variant: {model.variant or 'as written'}"
                             f" — month {step} of {model.n_steps}"
-                            + ("" if model.running else " (end of the calendar)"),
-                            style="font-size: 0.85em; color: #555")
+                            + ("" if model.running else " (end of the calendar)"), size="0.85em", colour="#555")
             with solara.Row(style="align-items: center; margin-left: auto"):
                 solara.InputText("Run to month (YYYY-MM)", value=target, continuous_update=True,
                                  style="max-width: 190px")

@@ -41,3 +41,11 @@ def Svg(markup: str, testid: str = "", step: int | None = None):
     if step is not None:
         attributes["data-step"] = str(step)
     solara.HTML(tag="div", unsafe_innerHTML=markup, attributes=attributes, style="width: 100%")
+
+
+@solara.component
+def Note(text: str, size: str = "0.8em", colour: str = "#555", weight: str = "normal", testid: str = ""):
+    """A short paragraph of plain text (escaped), as its own line."""
+    attributes = {"data-testid": testid} if testid else {}
+    solara.HTML(tag="div", unsafe_innerHTML=esc(text), attributes=attributes,
+                style=f"font-size: {size}; color: {colour}; font-weight: {weight}; margin: 2px 0")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import solara
 
+from sim.app.components.common import Note
+
 from sim.app.eventfeed import Entry, EventFeed
 from sim.app.state import SessionModel
 from sim.app.svg import esc
@@ -75,10 +77,9 @@ def EventLogCard(model: SessionModel, version: int, feed: EventFeed):
         solara.Checkbox(label=f"Also show actions the states chose themselves ({chosen} so far)",
                         value=with_policy)
         if not entries:
-            solara.Text("Nothing has happened yet: press Step or Play.", style="color: #777")
+            Note("Nothing has happened yet: press Step or Play.", colour="#777")
         else:
             solara.HTML(tag="div", unsafe_innerHTML=markup, attributes={"data-testid": "event-log"},
                         style="max-height: 420px; overflow-y: auto")
             if total > len(entries):
-                solara.Text(f"Showing the newest {len(entries)} of {total}; export the full log as CSV below.",
-                            style="font-size: 0.8em; color: #777")
+                Note(f"Showing the newest {len(entries)} of {total}; export the full log as CSV below.", size="0.8em", colour="#777")

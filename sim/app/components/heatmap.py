@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import solara
 
-from sim.app.components.common import Svg
+from sim.app.components.common import Note, Svg
 from sim.app.state import SessionModel, group_order, state_groups
 from sim.app.svg import matrix
 
@@ -59,6 +59,5 @@ def HeatmapCard(model: SessionModel, version: int, focal: str):
                              [id(model), version, order.value, focal])
     with solara.Card("Trust matrix", margin=0, classes=["ddsim-heatmap"]):
         solara.Select(label="Order of states", values=list(ORDERS), value=order)
-        solara.Text("Row A, column B: how much A trusts B. Lines separate groups.",
-                    style="font-size: 0.8em; color: #555")
+        Note("Row A, column B: how much A trusts B. Lines separate groups.", size="0.8em", colour="#555")
         Svg(markup, step=model.shown_step)

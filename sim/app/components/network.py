@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import solara
 
-from sim.app.components.common import Svg
+from sim.app.components.common import Note, Svg
 from sim.app.layout import node_positions
 from sim.app.state import SessionModel, display_names, state_groups
 from sim.app.svg import GROUP_PALETTE, colour_bar, colours, esc, svg, text
@@ -24,8 +24,8 @@ def _edge_paths(p: np.ndarray, rows: np.ndarray, cols: np.ndarray, node_r: float
     a2 = a + unit * node_r
     b2 = b - unit * (node_r + 2)
     ctrl = (a + b) / 2 + normal * (0.12 * length)
-    return [f"M{x0:.1f},{y0:.1f} Q{cx:.1f},{cy:.1f} {x1:.1f},{y1:.1f}"
-            for (x0, y0), (cx, cy), (x1, y1) in zip(a2, ctrl, b2)]
+    xy = np.rint(np.hstack([a2, ctrl, b2])).astype(int).tolist()
+    return [f"M{x0},{y0}Q{cx},{cy} {x1},{y1}" for x0, y0, cx, cy, x1, y1 in xy]
 
 
 def network_svg(model: SessionModel, focal: str | None) -> str:
@@ -43,25 +43,24 @@ def network_svg(model: SessionModel, focal: str | None) -> str:
     radius = SIZE / 2 - margin
     centre = SIZE / 2
     p = centre + radius * node_positions(model)
-    node_r = max(5.0, min(13.0, 160.0 / max(n, 1)))
+    node_r = max(6.0, min(14.0, 200.0 / max(n, 1)))
     f = codes.index(focal) if focal in codes else None
 
     rows, cols = np.nonzero(~np.eye(n, dtype=bool))
     paths = _edge_paths(p, rows, cols, node_r)
     edge_col = colours(t[rows, cols])
-    width = 0.4 + 2.6 * np.clip(conf[rows, cols], 0, 1)
+    width = 0.6 + 4.0 * np.clip(conf[rows, cols], 0, 1)
     parts = []
     # arrow heads for highlighted edges, one marker per colour used
     marker_ids: dict[str, str] = {}
-    focal_edges = []
-    for k, (i, j) in enumerate(zip(rows, cols)):
-        is_focal = f is not None and (i == f or j == f)
-        if is_focal:
-            focal_edges.append(k)
-            continue
-        opacity = 0.07 if f is not None else 0.55
-        parts.append(f"<path d='{paths[k]}' fill='none' stroke='{edge_col[k]}' "
-                     f"stroke-width='{width[k]:.2f}' opacity='{opacity}'/>")
+    is_focal = (rows == f) | (cols == f) if f is not None else np.zeros(rows.size, dtype=bool)
+    focal_edges = np.flatnonzero(is_focal).tolist()
+    widths = [f"{w:.1f}" for w in width.tolist()]
+    # one group for the background edges: shared attributes are written once
+    parts.append(f"<g fill='none' opacity='{0.07 if f is not None else 0.55}'>")
+    parts.extend(f"<path d='{paths[k]}' stroke='{edge_col[k]}' stroke-width='{widths[k]}'/>"
+                 for k in np.flatnonzero(~is_focal).tolist())
+    parts.append("</g>")
     defs = []
     for k in focal_edges:
         i, j = rows[k], cols[k]
@@ -86,7 +85,7 @@ def network_svg(model: SessionModel, focal: str | None) -> str:
         norm = np.hypot(dx, dy) or 1.0
         lx, ly = x + dx / norm * (node_r + 12), y + dy / norm * (node_r + 10)
         anchor = "start" if dx > 5 else ("end" if dx < -5 else "middle")
-        parts.append(text(lx, ly, c, size=11 if n <= 30 else 9, anchor=anchor,
+        parts.append(text(lx, ly, c, size=16 if n <= 12 else (13 if n <= 30 else 11), anchor=anchor,
                           weight="bold" if i == f else "normal"))
     legend = [colour_bar(12, SIZE + 6, 200, 9, label="trust (row trusts column)")]
     x = 240
@@ -123,13 +122,12 @@ def NetworkCard(model: SessionModel, version: int, focal: solara.Reactive[str]):
     chosen = focal.value if focal.value in model.codes else None
     markup = solara.use_memo(lambda: network_svg(model, chosen), [id(model), version, chosen])
     with solara.Card("Trust network", margin=0, classes=["ddsim-network"]):
-        solara.Select(label="Focal state", values=[NONE, *model.codes], value=chosen or NONE,
+        solara.Select(label="Focal state", values=[NONE, *sorted(model.codes)], value=chosen or NONE,
                       on_value=lambda v: focal.set("" if v in (None, NONE) else v))
-        solara.Text("An arrow from A to B shows how much A trusts B (red low, green high); thicker means "
-                    "more confident. Hover an edge or a state for numbers.",
-                    style="font-size: 0.8em; color: #555")
+        Note("An arrow from A to B shows how much A trusts B (red low, green high); thicker means "
+                    "more confident. Hover an edge or a state for numbers.", size="0.8em", colour="#555")
         Svg(markup, step=model.shown_step)
         if chosen:
             out, inn = focal_summary(model, chosen)
-            solara.Text(out, style="font-size: 0.85em")
-            solara.Text(inn, style="font-size: 0.85em")
+            Note(out, size="0.85em")
+            Note(inn, size="0.85em")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import solara
 
-from sim.app.components.common import Message
+from sim.app.components.common import Message, Note
 from sim.app.state import SessionModel, build_model
 from sim.scenario.errors import InputError
 
@@ -75,15 +75,13 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
             spec = current.loaded.scenario.variants.get(current.variant or "")
             description = spec.description if spec else ""
             if description:
-                solara.Text(description.strip(), style="font-size: 0.8em; color: #555")
+                Note(description.strip(), size="0.8em", colour="#555")
         else:
-            solara.Text("This scenario has no variants.", style="font-size: 0.8em; color: #555")
-        solara.Text(current.loaded.scenario.meta.title, style="font-size: 0.85em; font-weight: 500")
-        solara.Text(f"{len(current.codes)} states, {current.n_steps} steps "
-                    f"({current.calendar.step}ly) from {current.calendar.dates[0]:%B %Y}",
-                    style="font-size: 0.8em; color: #555")
-        solara.Text("Seed and parameters: set the sliders under 'Model Parameters', then press Reset.",
-                    style="font-size: 0.8em; color: #777")
+            Note("This scenario has no variants.", size="0.8em", colour="#555")
+        Note(current.loaded.scenario.meta.title, size="0.85em", weight="500")
+        Note(f"{len(current.codes)} states, {current.n_steps} steps "
+                    f"({current.calendar.step}ly) from {current.calendar.dates[0]:%B %Y}", size="0.8em", colour="#555")
+        Note("Seed and parameters: set the sliders under 'Model Parameters', then press Reset.", size="0.8em", colour="#777")
         if error.value:
             Message(error.value)
         for text in start_messages:

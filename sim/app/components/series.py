@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import solara
 
-from sim.app.components.common import Message, Svg
+from sim import metrics
+from sim.app.components.common import Message, Note, Svg
 from sim.app.eventfeed import EventFeed
 from sim.app.state import SessionModel
 from sim.app.svg import PALETTE, Series, line_chart
@@ -43,32 +45,54 @@ def _span(model: SessionModel):
     return model.calendar.dates[0], model.calendar.label(model.n_steps)
 
 
+def _now(model: SessionModel):
+    return model.date if model.steps else None
+
+
+def snapshot_dates(model: SessionModel) -> list:
+    """Dates of the stored trust snapshots (as the model's results date them)."""
+    return [model.calendar.label(step) for step, _, _ in model.snapshots]
+
+
+def group_mean_series(model: SessionModel, g: str, h: str) -> list[float]:
+    """``metrics.group_mean`` of g in h at every snapshot, computed once per snapshot (cached)."""
+    cache = model.app_cache.setdefault(("group_mean", g, h), [])
+    if len(cache) < len(model.snapshots):
+        groups = model.inputs.groups
+        index = {c: i for i, c in enumerate(model.codes)}
+        rows = groups[g] if g in groups else np.array([index[g]], dtype=np.intp)
+        cols = groups[h] if h in groups else np.array([index[h]], dtype=np.intp)
+        for _, t, _ in model.snapshots[len(cache):]:
+            cache.append(metrics.group_mean(t, rows, cols))
+    return cache
+
+
 def pairs_chart(model: SessionModel, pairs: list[str]) -> str:
     """Trust over time of each chosen pair."""
-    res = model.results()
+    dates = snapshot_dates(model)
     start, end = _span(model)
     series = []
     for k, label in enumerate(pairs):
         a, _, b = label.partition(ARROW)
-        s = res.trust_pair(a, b)
-        series.append(Series(f"{a} in {b}", [d.date() for d in s.index], s.values.tolist(),
+        i, j = model.index_of(a), model.index_of(b)
+        series.append(Series(f"{a} in {b}", dates, [float(t[i, j]) for _, t, _ in model.snapshots],
                              PALETTE[k % len(PALETTE)]))
-    return line_chart(series, start=start, end=end, now=model.date if model.steps else None,
+    return line_chart(series, start=start, end=end, now=_now(model),
                       title="Trust of A in B", ylabel="expected trust (0-1)", testid="pairs-chart")
 
 
 def groups_chart(model: SessionModel, groups: list[str]) -> str:
     """Mean trust of each focal group in each other (and itself) over time."""
-    res = model.results()
+    dates = snapshot_dates(model)
     start, end = _span(model)
     series = []
     for g in groups:
         for h in groups:
-            s = res.group_mean(g, h)
-            if s.notna().any():
-                series.append(Series(f"{g} in {h}", [d.date() for d in s.index], s.values.tolist(),
+            values = group_mean_series(model, g, h)
+            if any(np.isfinite(values)):
+                series.append(Series(f"{g} in {h}", dates, list(values),
                                      PALETTE[len(series) % len(PALETTE)], dashed=g != h))
-    return line_chart(series, start=start, end=end, now=model.date if model.steps else None,
+    return line_chart(series, start=start, end=end, now=_now(model),
                       title="Mean trust between groups (dashed: between different groups)",
                       ylabel="mean trust (0-1)", testid="groups-chart")
 
@@ -77,7 +101,7 @@ def support_chart(model: SessionModel, feed: EventFeed) -> str:
     """Cumulative support to the scenario's supported state, per donor (largest donors first)."""
     spec = model.inputs.support
     steps = [s for s, _, _ in model.snapshots]
-    dates = [model.calendar.label(s) for s in steps]
+    dates = snapshot_dates(model)
     per_donor = feed.cumulative_support(spec, steps)
     ranked = sorted(per_donor, key=lambda d: per_donor[d][-1], reverse=True)
     series = [Series(d, dates, per_donor[d], PALETTE[k % len(PALETTE)]) for k, d in enumerate(ranked[:MAX_DONORS])]
@@ -86,7 +110,7 @@ def support_chart(model: SessionModel, feed: EventFeed) -> str:
         total = [sum(per_donor[d][k] for d in rest) for k in range(len(steps))]
         series.append(Series(f"{len(rest)} others", dates, total, "#999999", dashed=True))
     start, end = _span(model)
-    return line_chart(series, start=start, end=end, now=model.date if model.steps else None, ymax=None,
+    return line_chart(series, start=start, end=end, now=_now(model), ymax=None,
                       title=f"Cumulative support to {spec.recipient} ({spec.from_:%Y-%m} to {spec.until:%Y-%m})",
                       ylabel="EUR bn", testid="support-chart", value_format=lambda v: f"{v:.2f}")
 
@@ -103,8 +127,8 @@ def SeriesCard(model: SessionModel, version: int, focal: str, feed: EventFeed):
     support_svg = solara.use_memo(lambda: support_chart(model, feed) if model.inputs.support else "",
                                   [id(model), version, len(feed.entries)])
     with solara.Card("Trust over time", margin=0, classes=["ddsim-series"]):
-        solara.SelectMultiple("Pairs (A → B: A's trust in B; pick a focal state for more)",
-                              values=pairs, all_values=candidate_pairs(model, focal, pairs.value))
+        solara.SelectMultiple("Pairs to follow", values=pairs, all_values=candidate_pairs(model, focal, pairs.value))
+        Note("A → B is A's trust in B. Pick a focal state above the network to offer all its pairs.")
         if not chosen:
             Message("No pair selected: pick at least one pair to see its trust over time.", kind="warning")
         else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import solara
 
-from sim.app.components.common import Svg
+from sim.app.components.common import Note, Svg
 from sim.app.state import SessionModel, period_label
 from sim.app.svg import _year_ticks, esc, svg, text
 from sim.catalogue import CATALOGUE
@@ -114,16 +114,16 @@ def Timeline(model: SessionModel, version: int):
         Svg(markup, step=step)
         with solara.Row(style="flex-wrap: wrap; gap: 24px; font-size: 0.85em"):
             with solara.Column(gap="2px"):
-                solara.Text(f"This month ({period_label(model)}):", style="font-weight: 500")
+                Note(f"This month ({period_label(model)}):", weight="500")
                 if not this_month:
-                    solara.Text("no scripted event", style="color: #777")
+                    Note("no scripted event", colour="#777")
                 for e in this_month[:6]:
-                    solara.Text(f"{e.date:%d %b}: {e.label} — {e.who}")
+                    Note(f"{e.date:%d %b}: {e.label} — {e.who}")
                 if len(this_month) > 6:
-                    solara.Text(f"... and {len(this_month) - 6} more (see the event log)", style="color: #777")
+                    Note(f"... and {len(this_month) - 6} more (see the event log)", colour="#777")
             with solara.Column(gap="2px"):
-                solara.Text("Coming next:", style="font-weight: 500")
+                Note("Coming next:", weight="500")
                 if not coming:
-                    solara.Text("nothing more is scripted", style="color: #777")
+                    Note("nothing more is scripted", colour="#777")
                 for e in coming:
-                    solara.Text(f"{e.date:%d %b %Y}: {e.label} — {e.who}")
+                    Note(f"{e.date:%d %b %Y}: {e.label} — {e.who}")
