@@ -39,10 +39,17 @@ def group_mean(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> float:
 
 def polarisation(trust: np.ndarray) -> float:
     """Standard deviation of off-diagonal trust: high when relations split into friends and foes."""
-    return float(trust[offdiag_mask(trust.shape[0])].std())
+    n = trust.shape[0]
+    m = max(n * (n - 1), 1)
+    diag = np.diagonal(trust)
+    mean = (trust.sum() - diag.sum()) / m
+    var = (np.einsum("ij,ij->", trust, trust) - np.einsum("i,i->", diag, diag)) / m \
+        - mean * mean
+    return float(np.sqrt(max(var, 0.0)))
 
 
 def density(trust: np.ndarray, threshold: float) -> float:
     """Share of directed pairs whose trust exceeds ``threshold`` (edges of the trust network)."""
     n = trust.shape[0]
-    return float(((trust > threshold) & offdiag_mask(n)).sum() / max(n * (n - 1), 1))
+    edges = np.count_nonzero(trust > threshold) - np.count_nonzero(np.diagonal(trust) > threshold)
+    return float(edges / max(n * (n - 1), 1))

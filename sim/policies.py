@@ -133,22 +133,28 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
             1.0 - np.exp(-world.recent[acting]),
             np.broadcast_to(need, (acting.size, n)),
             1.0 - np.exp(-world.interop[acting]),
-        ], axis=1)                                                # (A, T, N)
-        coef = tab["weights"][acting_pol][:, None, :] * tab["motives"][None]   # (A, K, T)
-        util = np.matmul(coef, feats) - tab["costs"][None, :, None]            # (A, K, N)
+        ])                                                        # (T, A, N)
+        # u[a, k, j] = sum_t weight[policy_a, t] * motive[k, t] * F[t, a, j] - cost_k,
+        # one matrix product per policy present (deciders of a policy share weights)
+        util = np.empty((acting.size, len(tab["kinds"]), n))
+        for pol in np.unique(acting_pol):
+            rows = np.flatnonzero(acting_pol == pol)
+            coef = tab["motives"] * tab["weights"][pol][None, :]                 # (K, T)
+            f = feats[:, rows, :].reshape(feats.shape[0], -1)                    # (T, R*N)
+            util[rows] = (coef @ f).reshape(len(tab["kinds"]), rows.size, n).transpose(1, 0, 2)
+        util -= tab["costs"][None, :, None]
         valid = util >= p.act_threshold
         valid[np.arange(acting.size), :, acting] = False
         for ki, theta_gate in tab["gated"]:
             valid[:, ki] &= trust[acting] >= theta_gate
         for ki, name in tab["single"]:
             valid[:, ki] &= world.layers[name][acting] <= world.step   # not already live
-        # candidates in row-major (actor, kind, partner) order
-        a_idx, k_idx, j_idx = np.nonzero(valid)
-        logits = util[a_idx, k_idx, j_idx] / p.choice_temperature
-        picks = _sample_candidates(a_idx, logits, acts_per, rng)
+        logits = np.where(valid, util / p.choice_temperature, -np.inf).reshape(acting.size, -1)
+        rows_, flat = _sample_rows(logits, acts_per, rng)                # flat = k * N + j
+        picks = flat
         if picks.size:
-            ki, partner = k_idx[picks], j_idx[picks]
-            actor = acting[a_idx[picks]]
+            ki, partner = np.divmod(flat, n)
+            actor = acting[rows_]
             basis = tab["basis"][ki]
             mag = np.where(basis == 1, p.gift_share * world.gdp[actor],
                            np.where(basis == 2, p.course_trainees, 1.0))
@@ -170,44 +176,41 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
                      np.concatenate(out_m))
 
 
-def _sample_candidates(rows: np.ndarray, logits: np.ndarray, counts: np.ndarray,
-                       rng: np.random.Generator) -> np.ndarray:
-    """Pick ``counts[r]`` distinct candidates for each row r with softmax probabilities.
+def _sample_rows(logits: np.ndarray, counts: np.ndarray, rng: np.random.Generator
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Sample ``counts[a]`` distinct columns of each row with softmax probabilities.
 
-    ``rows`` (sorted) says which row each candidate belongs to. One uniform draw
-    per row and an inverse-CDF look-up over a global cumulative sum, so the cost is
-    proportional to the number of valid candidates; rows taking more than one
-    action draw the rest one at a time without replacement. Returns candidate
-    positions.
+    Contiguous row-wise operations: one uniform draw per row and an inverse-CDF
+    look-up; rows taking more than one action draw the rest one at a time
+    without replacement. Rows with no finite logit take nothing. Returns
+    (rows, columns) of the picks.
     """
-    if rows.size == 0:
-        return np.zeros(0, dtype=np.intp)
-    # rows are sorted: each present row is one contiguous segment [start, end)
-    start = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    end = np.r_[start[1:], rows.size]
-    present = rows[start]
-    top = np.maximum.reduceat(logits, start)
-    weights = np.exp(logits - np.repeat(top, end - start))
-    cum = np.cumsum(weights)
-    base = np.where(start > 0, cum[start - 1], 0.0)
-    u = rng.random(present.size)
-    target = base + u * (cum[end - 1] - base)
-    picks = np.minimum(np.searchsorted(cum, target, side="right"), end - 1)
-    out = [picks]
-    for r, s0, e0, first in zip(present, start, end, picks):
-        extra = int(counts[r]) - 1
-        if extra <= 0:
-            continue
-        w = weights[s0:e0].copy()
-        w[first - s0] = 0.0
-        for _ in range(min(extra, e0 - s0 - 1)):
+    top = logits.max(axis=1)
+    live = np.isfinite(top)
+    if not live.any():
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    weights = np.exp(logits - np.where(live, top, 0.0)[:, None])       # exp(-inf) = 0
+    cum = np.cumsum(weights, axis=1)
+    u = rng.random(logits.shape[0]) * cum[:, -1]
+    first = np.minimum((cum <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+    rows = np.flatnonzero(live)
+    cols = first[rows]
+    extra_rows, extra_cols = [], []
+    for a in np.flatnonzero(live & (counts > 1)):
+        w = weights[a].copy()
+        w[first[a]] = 0.0
+        for _ in range(int(counts[a]) - 1):
             c = np.cumsum(w)
             if c[-1] <= 0.0:
                 break
-            pos = min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), w.size - 1)
-            out.append(np.array([s0 + pos]))
-            w[pos] = 0.0
-    return np.concatenate(out).astype(np.intp)
+            col = min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), w.size - 1)
+            extra_rows.append(int(a))
+            extra_cols.append(col)
+            w[col] = 0.0
+    if extra_rows:
+        rows = np.concatenate([rows, extra_rows])
+        cols = np.concatenate([cols, extra_cols])
+    return rows.astype(np.intp), cols.astype(np.intp)
 
 
 def _crisis_aid(world: World, theta: np.ndarray, sub: np.ndarray, deciders: np.ndarray,

@@ -1,0 +1,39 @@
+"""Network measures against their plain definitions."""
+
+import numpy as np
+import pytest
+
+from sim import metrics
+
+
+@pytest.fixture
+def trust():
+    rng = np.random.default_rng(3)
+    t = rng.random((6, 6))
+    np.fill_diagonal(t, 1.0)
+    return t
+
+
+def test_polarisation_is_the_std_of_off_diagonal_trust(trust):
+    mask = ~np.eye(6, dtype=bool)
+    assert metrics.polarisation(trust) == pytest.approx(trust[mask].std())
+
+
+def test_density_counts_directed_edges_above_the_threshold(trust):
+    mask = ~np.eye(6, dtype=bool)
+    assert metrics.density(trust, 0.5) == pytest.approx(((trust > 0.5) & mask).sum() / 30)
+
+
+def test_group_mean_excludes_self_pairs(trust):
+    rows = np.array([0, 1, 2])
+    cols = np.array([1, 2, 3])
+    pairs = [(i, j) for i in rows for j in cols if i != j]
+    assert metrics.group_mean(trust, rows, cols) == pytest.approx(
+        np.mean([trust[i, j] for i, j in pairs]))
+    assert np.isnan(metrics.group_mean(trust, np.array([4]), np.array([4])))
+
+
+def test_row_and_column_means_exclude_the_diagonal(trust):
+    mask = ~np.eye(6, dtype=bool)
+    assert metrics.row_means(trust)[2] == pytest.approx(trust[2][mask[2]].mean())
+    assert metrics.col_means(trust)[2] == pytest.approx(trust[:, 2][mask[:, 2]].mean())
