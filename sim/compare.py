@@ -114,8 +114,6 @@ def compare(scenario: str | Path, variant_a: str, variant_b: str, seeds: int = 1
 
 def plot_difference(cmp: Comparison, path: Path) -> None:
     """One panel per metric: mean difference A - B over time with its 95 % band."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     metrics = list(dict.fromkeys(cmp.difference["metric"]))
     cols = 2

@@ -69,6 +69,11 @@ class Parameters(BaseModel):
                                  "border: threat is felt most by neighbours (Walt 1987).", ge=0, le=1)
     proximity_region: float = _p(0.5, "0..1", "Proximity of states in the same named region.",
                                  ge=0, le=1)
+    threat_neutral_trust: float = _p(0.5, "trust",
+                                     "Trust at or above which a state reads no hostile intent "
+                                     "in another: threat needs offensive intentions (Walt "
+                                     "1987), so allies are not threats to each other.",
+                                     gt=0, le=1)
     threat_floor: float = _p(0.02, "share of the largest threat",
                              "Threat sources below 2 % of the largest threat are left out of "
                              "shared threat: they change it by less than rounding and cost "
@@ -120,7 +125,7 @@ class Parameters(BaseModel):
                                 "Trainees in one endogenous training course: a battalion-sized "
                                 "rotation, as in UNIFIER or ORBITAL ([Drab]).", gt=0)
     # --- crisis support (aid flow rule, calibrated in docs/validation.md) ------------------
-    aid_rate: float = _p(0.000589, "share of donor GDP per month",
+    aid_rate: float = _p(0.000835, "share of donor GDP per month",
                          "Monthly aid at full motive and full need; calibrated on the six "
                          "absolute figures of [Drab] Figure 3 only (python -m "
                          "sim.calibration; docs/validation.md).", ge=0)

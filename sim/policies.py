@@ -113,7 +113,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     policies = np.asarray(policies, dtype=np.intp)
     n = world.n
     trust = world.trust
-    theta = perceived_threat(trust, world.capability, world.proximity)
+    theta = perceived_threat(trust, world.capability, world.proximity, p.threat_neutral_trust)
     sub = theta[:, threat_sources(theta, p.threat_floor, p.threat_sources_max)]
     need = 1.0 - np.exp(-world.need)
     needy = np.flatnonzero(world.need > NEED_MIN)

@@ -2,8 +2,16 @@
 
 Plain numpy, no Mesa::
 
-    Theta[i, j] = (1 - T[i, j]) * cap[j] * prox[i, j]
-    S[i, j]     = sum_k min(Theta[i, k], Theta[j, k])
+    intent[i, j] = max(0, (neutral - T[i, j]) / neutral)
+    Theta[i, j]  = intent[i, j] * cap[j] * prox[i, j]
+    S[i, j]      = sum_k min(Theta[i, k], Theta[j, k])
+
+DESIGN writes the intent term as ``1 - T``. Walt's threat needs offensive
+intentions, and with ``1 - T`` a trusted ally (T = 0.75) would still be a
+quarter hostile, so allies would "share threat" from each other's patrons.
+Here trust at or above ``neutral`` (``Parameters.threat_neutral_trust``,
+default 0.5) means no hostile intent; below it intent rises linearly to 1 at
+T = 0 (docs/model.md, differences from DESIGN).
 """
 
 from __future__ import annotations
@@ -11,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def perceived_threat(trust: np.ndarray, capability: np.ndarray, proximity: np.ndarray
-                     ) -> np.ndarray:
-    """``Theta[i, j]``: the threat i feels from j; zero on the diagonal."""
-    theta = (1.0 - trust) * capability[None, :] * proximity
+def perceived_threat(trust: np.ndarray, capability: np.ndarray, proximity: np.ndarray,
+                     neutral: float = 0.5) -> np.ndarray:
+    """``Theta[i, j]``: the threat i feels from j; zero on the diagonal and for trusted states."""
+    intent = np.clip((neutral - trust) / neutral, 0.0, 1.0)
+    theta = intent * capability[None, :] * proximity
     np.fill_diagonal(theta, 0.0)
     return theta
 

@@ -84,3 +84,15 @@ def test_costly_signal_weight_by_hand():
     # EUR 1 bn from GDP 1000: log1p(1 / (0.001 * 1000)) = log(2)
     assert w.weight(kind, 0, 1.0) == pytest.approx(np.log(2))
     assert w.weight(kind, 1, 1.0) == pytest.approx(np.log1p(100))
+
+
+def test_threat_needs_hostile_intent():
+    from sim.threat import perceived_threat, shared_threat
+    trust = np.array([[1.0, 0.8, 0.1], [0.8, 1.0, 0.25], [0.1, 0.25, 1.0]])
+    cap, prox = np.array([1.0, 0.2, 0.6]), np.ones((3, 3))
+    theta = perceived_threat(trust, cap, prox, neutral=0.5)
+    assert theta[0, 1] == 0.0 and theta[1, 0] == 0.0          # allies are no threat
+    assert theta[0, 2] == pytest.approx((0.5 - 0.1) / 0.5 * 0.6)
+    assert theta[1, 2] == pytest.approx((0.5 - 0.25) / 0.5 * 0.6)
+    # both allies fear state 2: they share the smaller of their two threats
+    assert shared_threat(theta)[0, 1] == pytest.approx(theta[1, 2])
