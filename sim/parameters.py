@@ -91,6 +91,12 @@ class Parameters(BaseModel):
                                "Endogenous diplomacy actions a state takes per month (about "
                                "three a year toward any one partner set), a modest ministry's "
                                "capacity.", ge=0)
+    partner_horizon: int = _p(40, "states",
+                              "Partners a state weighs in one decision, the most relevant by "
+                              "trust, proximity, interoperability and recent contact: a "
+                              "ministry's attention is limited (large attache networks cover "
+                              "a few dozen capitals). No effect with 40 states or fewer.",
+                              ge=1)
     util_trust: float = _p(1.0, "utility per unit trust",
                            "States deepen ties where trust already is (Kinne 2018).", ge=0)
     util_threat: float = _p(1.5, "utility per unit shared threat",

@@ -126,34 +126,39 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
 
     out_k, out_j, out_i, out_m = [], [], [], []
     if acting.size:
+        a_rows = np.arange(acting.size)[:, None]
+        cand = _horizon(world, acting, p.partner_horizon)                # (A, H) partners
+        who = (acting[:, None], cand)
         share = threat_share(theta, shared_from_sources(sub, acting))
         feats = np.stack([
-            trust[acting],
-            share,
-            1.0 - np.exp(-world.recent[acting]),
-            np.broadcast_to(need, (acting.size, n)),
-            1.0 - np.exp(-world.interop[acting]),
-        ])                                                        # (T, A, N)
-        # u[a, k, j] = sum_t weight[policy_a, t] * motive[k, t] * F[t, a, j] - cost_k,
+            trust[who],
+            share[a_rows, cand],
+            1.0 - np.exp(-world.recent[who]),
+            need[cand],
+            1.0 - np.exp(-world.interop[who]),
+        ])                                                        # (T, A, H)
+        h = cand.shape[1]
+        n_kinds = len(tab["kinds"])
+        # u[a, k, c] = sum_t weight[policy_a, t] * motive[k, t] * F[t, a, c] - cost_k,
         # one matrix product per policy present (deciders of a policy share weights)
-        util = np.empty((acting.size, len(tab["kinds"]), n))
+        util = np.empty((acting.size, n_kinds, h))
         for pol in np.unique(acting_pol):
             rows = np.flatnonzero(acting_pol == pol)
             coef = tab["motives"] * tab["weights"][pol][None, :]                 # (K, T)
-            f = feats[:, rows, :].reshape(feats.shape[0], -1)                    # (T, R*N)
-            util[rows] = (coef @ f).reshape(len(tab["kinds"]), rows.size, n).transpose(1, 0, 2)
+            f = feats[:, rows, :].reshape(feats.shape[0], -1)                    # (T, R*H)
+            util[rows] = (coef @ f).reshape(n_kinds, rows.size, h).transpose(1, 0, 2)
         util -= tab["costs"][None, :, None]
         valid = util >= p.act_threshold
-        valid[np.arange(acting.size), :, acting] = False
+        valid &= (cand != acting[:, None])[:, None, :]
         for ki, theta_gate in tab["gated"]:
-            valid[:, ki] &= trust[acting] >= theta_gate
+            valid[:, ki] &= trust[who] >= theta_gate
         for ki, name in tab["single"]:
-            valid[:, ki] &= world.layers[name][acting] <= world.step   # not already live
+            valid[:, ki] &= world.layers[name][who] <= world.step        # not already live
         logits = np.where(valid, util / p.choice_temperature, -np.inf).reshape(acting.size, -1)
-        rows_, flat = _sample_rows(logits, acts_per, rng)                # flat = k * N + j
-        picks = flat
-        if picks.size:
-            ki, partner = np.divmod(flat, n)
+        rows_, flat = _sample_rows(logits, acts_per, rng)                # flat = k * H + c
+        if flat.size:
+            ki, col = np.divmod(flat, h)
+            partner = cand[rows_, col]
             actor = acting[rows_]
             basis = tab["basis"][ki]
             mag = np.where(basis == 1, p.gift_share * world.gdp[actor],
@@ -174,6 +179,24 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
         return Decisions(empty, empty, empty, np.zeros(0))
     return Decisions(np.concatenate(out_k), np.concatenate(out_j), np.concatenate(out_i),
                      np.concatenate(out_m))
+
+
+def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
+    """The partners each acting state weighs this step: all others, or its ``horizon`` most
+    relevant ones (trust + proximity + interoperability + recent contact), in index order.
+
+    With N <= horizon every state is a candidate (itself is masked later), so
+    results do not depend on the horizon for scenarios of that size.
+    """
+    n = world.n
+    if n <= horizon:
+        return np.broadcast_to(np.arange(n), (acting.size, n))
+    rel = (world.trust[acting] + world.proximity[acting]
+           + (1.0 - np.exp(-world.interop[acting])) + (1.0 - np.exp(-world.recent[acting])))
+    rel[np.arange(acting.size), acting] = -np.inf
+    cand = np.argpartition(-rel, horizon - 1, axis=1)[:, :horizon]
+    cand.sort(axis=1)
+    return cand
 
 
 def _sample_rows(logits: np.ndarray, counts: np.ndarray, rng: np.random.Generator
