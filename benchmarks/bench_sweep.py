@@ -3,12 +3,14 @@
 
     .venv/bin/python benchmarks/bench_sweep.py            # full run (~1-2 minutes on 2 cores)
     .venv/bin/python benchmarks/bench_sweep.py --runs 300 --tiny-runs 5000   # quicker
+    .venv/bin/python benchmarks/bench_sweep.py --toy      # the toy model even if the real one exists
 
 Case 1 - throughput: ``--runs`` short runs (default 1,000) with 1 and 2 local
 worker processes and a 2-worker Dask LocalCluster. Uses the real model
-(``sim.experiment:evaluate``) when it exists; otherwise the toy model of the
-tests (``tests.sweep.toy``, burning ``--work`` seconds of CPU per run), with a
-notice. Prints runs per second, the 2-worker speed-up, the per-run overhead
+(``sim.experiment:evaluate`` on the built-in demo scenario, varying its first
+parameter with a known range) when it exists; otherwise (or with ``--toy``)
+the toy model of the tests (``tests.sweep.toy``, burning ``--work`` seconds of
+CPU per run), with a notice. Prints runs per second, the 2-worker speed-up, the per-run overhead
 over a bare in-process call of evaluate, and peak memory.
 
 Case 2 - memory: ``--tiny-runs`` (default 20,000) tiny toy runs against a
@@ -47,8 +49,11 @@ TARGET_SPEEDUP, TARGET_OVERHEAD_MS, TARGET_DASK = 1.8, 5.0, 0.20
 
 
 # ----------------------------------------------------------------------------- model choice
-def choose_model(work: float) -> dict:
+def choose_model(work: float, toy: bool = False) -> dict:
     """The real model's evaluate if it can be benchmarked, else the toy (with a notice)."""
+    if toy:
+        print(f"NOTICE: --toy given: benchmarking the toy model {TOY}.\n")
+        return _toy(work)
     try:
         import sim.experiment as exp  # noqa: F401
     except Exception as exc:  # noqa: BLE001
@@ -60,6 +65,12 @@ def choose_model(work: float) -> dict:
         outcomes = outcomes or getattr(exp, attr, None)
     if outcomes is None and callable(getattr(exp, "default_outcomes", None)):
         outcomes = exp.default_outcomes()
+    if outcomes is None and getattr(exp, "MODEL_SERIES", None):  # the adapter's whole-model series
+        outcomes = [{"name": exp.MODEL_SERIES[0], "metric": exp.MODEL_SERIES[0]}]
+    if outcomes and callable(getattr(exp, "validate_outcomes", None)):
+        outcomes = [o if isinstance(o, dict) else {"name": o} for o in outcomes]
+        if exp.validate_outcomes(outcomes):
+            outcomes = None
     known = exp.known_parameters() if callable(getattr(exp, "known_parameters", None)) else {}
     ranged = [(k, v) for k, v in known.items() if v and len(v) == 2]
     scenario = ROOT / "sim" / "data" / "demo.yaml"
@@ -69,9 +80,10 @@ def choose_model(work: float) -> dict:
               f"        benchmarking the toy model {TOY} instead.\n")
         return _toy(work)
     name, (lo, hi) = ranged[0]
-    return {"label": f"real model ({REAL}), scenario {scenario.name}, varying {name}",
+    lo, hi = float(lo) + 0.25 * (float(hi) - float(lo)), float(lo) + 0.75 * (float(hi) - float(lo))
+    return {"label": f"real model ({REAL}), scenario {scenario.name}, varying {name} in [{lo:g}, {hi:g}]",
             "evaluate": REAL, "scenario": str(scenario),
-            "parameters": {name: {"low": float(lo), "high": float(hi)}},
+            "parameters": {name: {"low": lo, "high": hi}},
             "outcomes": [o if isinstance(o, dict) else {"name": o} for o in outcomes]}
 
 
@@ -165,6 +177,7 @@ def main() -> int:
     ap.add_argument("--work", type=float, default=0.01, help="toy CPU seconds per run (default 0.01)")
     ap.add_argument("--tiny-runs", type=int, default=20000, help="runs of the memory case (default 20000)")
     ap.add_argument("--repeat", type=int, default=2, help="repeats of each throughput case; best is kept")
+    ap.add_argument("--toy", action="store_true", help="benchmark the toy model even if the real one exists")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -180,7 +193,7 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average before starting: {load:.2f}" + ("  (other processes are busy: figures will be noisy)"
                                                           if load > 0.5 else ""))
-    model = choose_model(args.work)
+    model = choose_model(args.work, args.toy)
     print(f"model: {model['label']}\n")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
@@ -192,10 +205,12 @@ def main() -> int:
             cases.append(("dask LocalCluster, 2 workers", "local", 2))
         rows = {}
         for i, (label, scheduler, workers) in enumerate(cases):
-            path = write_sweep(tmp / f"case{i}", model, args.runs, 1)
-            probe = write_sweep(tmp / f"probe{i}", model, workers, 1)
-            tries = [in_child(path=str(path), startup_path=str(probe), scheduler=scheduler, workers=workers,
-                              evaluate=model["evaluate"]) for _ in range(args.repeat)]
+            tries = []
+            for rep in range(args.repeat):  # each repeat in fresh folders: nothing to resume
+                path = write_sweep(tmp / f"case{i}_{rep}", model, args.runs, 1)
+                probe = write_sweep(tmp / f"probe{i}_{rep}", model, workers, 1)
+                tries.append(in_child(path=str(path), startup_path=str(probe), scheduler=scheduler,
+                                      workers=workers, evaluate=model["evaluate"]))
             r = min(tries, key=lambda t: t["wall_s"])  # best of the repeats: least disturbed by other load
             assert r["runs_stored"] == args.runs, r
             r["rate"] = args.runs / r["wall_s"]
@@ -241,7 +256,7 @@ def main() -> int:
         if not args.skip_memory:
             tiny = _toy(0.0)
             small = max(1, args.tiny_runs // 10)
-            print(f"\nCase 2: memory, tiny toy runs, local pool with 2 workers (each sweep in a fresh process)")
+            print("\nCase 2: memory, tiny toy runs, local pool with 2 workers (each sweep in a fresh process)")
             print(f"{'sweep':<42}{'wall s':>8}{'runs/s':>9}{'parts':>7}{'RSS main':>10}{'traced peak':>13}")
             mem = {}
             for label, points, reps in [(f"{small:,} runs (200 points x {small // 200})", 200, small // 200),

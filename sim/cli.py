@@ -162,6 +162,29 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
 
 
 @app.command()
+def sweep(file: Path = typer.Argument(..., help="Sweep YAML file (see docs/sweeps.md)."),
+          scheduler: Optional[str] = typer.Option(
+              None, "--scheduler",
+              help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster; "
+                   "default: a local process pool."),
+          workers: Optional[int] = typer.Option(None, help="Local workers (default: all cores)."),
+          force_new: bool = typer.Option(False, "--force-new",
+                                         help="Start again if the sweep file changed."),
+          progress: bool = typer.Option(True, help="Show a progress bar.")):
+    """Run (or resume) a parameter sweep; results stream to Parquet."""
+    from sim.sweep.cli import sweep_command
+    raise typer.Exit(sweep_command(file, scheduler=scheduler, workers=workers,
+                                   force_new=force_new, no_progress=not progress))
+
+
+@app.command()
+def analyze(folder: Path = typer.Argument(..., help="A sweep's results folder.")):
+    """Summaries, sensitivity indices and plots of a sweep's results."""
+    from sim.sweep.cli import analyze_command
+    raise typer.Exit(analyze_command(folder))
+
+
+@app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
                                               help="Write to this file instead of stdout.")):
     """Print the JSON Schema of scenario files (for editor completion and checks)."""

@@ -33,6 +33,7 @@ from sim.app.components.scenario import ScenarioCard
 from sim.app.components.series import SeriesCard
 from sim.app.components.timeline import Timeline
 from sim.app.eventfeed import EventFeed
+from sim.app.layout import WIDE_FROM
 
 TITLE = "Defence diplomacy and trust"
 #: Milliseconds between steps when playing (SolaraViz's slider can change it).
@@ -49,15 +50,16 @@ def Dashboard(model: state.SessionModel):
     focal = solara.use_reactive("")
     DateHeader(model, version)
     Timeline(model, version)
-    with solara.Columns([1, 1]):
+    # side by side for a classroom case; one above the other when there are many states
+    with solara.Columns([1, 1]) if len(model.codes) < WIDE_FROM else solara.Column():
         NetworkCard(model, version, focal)
         HeatmapCard(model, version, focal.value)
     SeriesCard(model, version, focal.value, feed)
     with solara.Columns([3, 2]):
         EventLogCard(model, version, feed)
-        InstructorCard(model, version)
+        InstructorCard(model)
     CompareCard(model, version, feed)
-    ExportCard(model, version)
+    ExportCard(model)
 
 
 @solara.component

@@ -69,7 +69,9 @@ def network_png(model) -> bytes:
     segs = [[p[i], (p[i] + p[j]) / 2 + nv, p[j]] for i, j, nv in zip(rows, cols, normal)]
     fig = Figure(figsize=(7.5, 7))
     ax = fig.subplots()
-    lc = LineCollection(segs, cmap="RdYlGn", linewidths=0.3 + 2.2 * conf[rows, cols], alpha=0.6)
+    thin = n > 15   # many states: thinner, fainter lines, or the circle fills up
+    widths = (0.15 + 1.0 * conf[rows, cols]) if thin else (0.4 + 2.5 * conf[rows, cols])
+    lc = LineCollection(segs, cmap="RdYlGn", linewidths=widths, alpha=0.35 if thin else 0.6)
     lc.set_array(t[rows, cols])
     lc.set_clim(0, 1)
     ax.add_collection(lc)

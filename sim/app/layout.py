@@ -12,6 +12,9 @@ import numpy as np
 
 from sim.app.state import group_order
 
+#: From this many states the network and the matrix each get the page's full width.
+WIDE_FROM = 16
+
 
 @lru_cache(maxsize=64)
 def _circle(order: tuple[str, ...], codes: tuple[str, ...]) -> np.ndarray:

@@ -93,9 +93,14 @@ class SessionModel(DefenceDiplomacyModel):
     are not passed as overrides, so they never mask the variant's own parameters.
     """
 
-    def __init__(self, scenario: str | Path | LoadedScenario | None = None, variant: str | None = None,
-                 rng: Any = 0, steps: int | None = None, **overrides: Any):
-        loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario or BUILTIN_SCENARIO)
+    def __init__(self, scenario_file: str | Path | LoadedScenario | None = None, variant: str | None = None,
+                 rng: Any = 0, steps: int | None = None, scenario: Any = None, **overrides: Any):
+        # Mesa's Reset passes a fresh `mesa.experimental.scenarios.Scenario` as `scenario`
+        # (Mesa's own notion of a scenario); ours is the file, `scenario_file`.
+        if scenario_file is None and isinstance(scenario, (str, Path, LoadedScenario)):
+            scenario_file = scenario
+        source = scenario_file or BUILTIN_SCENARIO
+        loaded = source if isinstance(source, LoadedScenario) else load_scenario(source)
         base = effective_parameters(loaded, variant)
         changed = {k: v for k, v in overrides.items() if k not in base or not _same(base[k], v)}
         self.lock = threading.RLock()
@@ -244,7 +249,7 @@ def viz_params(model: SessionModel) -> dict[str, Any]:
     base = effective_parameters(model.loaded, model.variant)
     base.update(model.user_overrides)
     params: dict[str, Any] = {
-        "scenario": model.loaded,
+        "scenario_file": model.loaded,
         "variant": model.variant,
         "rng": {"type": "SliderInt", "label": "Random seed", "value": int(model.seed or 0),
                 "min": SEED_RANGE[0], "max": SEED_RANGE[1], "step": 1},

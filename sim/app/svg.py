@@ -1,8 +1,9 @@
-"""Tiny SVG drawing helpers for the dashboard: colour scales, line charts, matrices.
+"""Tiny SVG drawing helpers for the dashboard: colour scales, line charts, the timeline strip.
 
-The dashboard redraws its network, matrix and charts on every step.  Building an SVG
-string takes a few milliseconds and the browser draws it at once, where a matplotlib
-PNG costs 50-150 ms per figure and an Altair chart re-embeds a Vega view each time.
+The dashboard redraws its charts on every step.  Building a small SVG string takes a
+few milliseconds and the browser draws it at once, where a matplotlib PNG costs
+50-150 ms per figure and an Altair chart re-embeds a Vega view each time.  (The two
+big N x N figures are painted in the browser instead, see ``components/canvas.py``.)
 Nothing here knows about the model: callers pass plain numbers, labels and dates.
 """
 
@@ -184,56 +185,3 @@ def line_chart(series: Sequence[Series], *, start: dt.date, end: dt.date, now: d
     if not series:
         parts.append(text(left + pw / 2, top + ph / 2, "nothing to show", anchor="middle", colour="#888"))
     return svg(width, height, "".join(parts), testid=testid)
-
-
-# ----------------------------------------------------------------------------- matrices
-
-
-def matrix(values: np.ndarray, labels: Sequence[str], *, cmap: str = "RdYlGn", vmin: float = 0.0,
-           vmax: float = 1.0, tooltip: Callable[[int, int], str] | None = None,
-           highlight: int | None = None, separators: Sequence[int] = (), row_title: str = "",
-           col_title: str = "", bar_label: str = "", testid: str = "", extra: str = "") -> str:
-    """A square heatmap with labels on both axes (row ``i``, column ``j``); NaN cells are grey.
-
-    ``highlight`` outlines one row and column; ``separators`` draws lines before those
-    positions (group boundaries).
-    """
-    n = len(labels)
-    cell = max(10.0, min(34.0, 520.0 / max(n, 1)))
-    lab = 8 + 6.5 * max((len(s) for s in labels), default=3)
-    left, top = lab + 18, lab + 18
-    size = cell * n
-    width, height = left + size + 10, top + size + 42
-    fs = int(max(7, min(11, cell * 0.7)))
-    cols = colours(values.ravel(), cmap, vmin, vmax).reshape(values.shape)
-    parts = []
-    for i in range(n):
-        y = top + i * cell
-        for j in range(n):
-            tip = f"<title>{esc(tooltip(i, j))}</title>" if tooltip else ""
-            parts.append(f"<rect x='{left + j * cell:.1f}' y='{y:.1f}' width='{cell:.1f}' "
-                         f"height='{cell:.1f}' fill='{cols[i, j]}'>{tip}</rect>")
-    for i, s in enumerate(labels):
-        c = top + (i + 0.5) * cell
-        weight = "bold" if i == highlight else "normal"
-        parts.append(text(left - 4, c, s, size=fs, anchor="end", weight=weight))
-        parts.append(text(left + (i + 0.5) * cell, top - 4, s, size=fs, rotate=-90, weight=weight))
-    for k in separators:
-        p = k * cell
-        parts.append(f"<line x1='{left}' x2='{left + size}' y1='{top + p:.1f}' y2='{top + p:.1f}' "
-                     "stroke='#333' stroke-width='1'/>")
-        parts.append(f"<line y1='{top}' y2='{top + size}' x1='{left + p:.1f}' x2='{left + p:.1f}' "
-                     "stroke='#333' stroke-width='1'/>")
-    if highlight is not None:
-        h = highlight * cell
-        parts.append(f"<rect x='{left}' y='{top + h:.1f}' width='{size:.1f}' height='{cell:.1f}' fill='none' "
-                     "stroke='#000' stroke-width='2'/>")
-        parts.append(f"<rect x='{left + h:.1f}' y='{top}' width='{cell:.1f}' height='{size:.1f}' fill='none' "
-                     "stroke='#000' stroke-width='2' stroke-dasharray='4 2'/>")
-    if row_title:
-        parts.append(text(8, top + size / 2, row_title, size=10, anchor="middle", colour="#555", rotate=-90))
-    if col_title:
-        parts.append(text(left + size / 2, 8, col_title, size=10, anchor="middle", colour="#555"))
-    parts.append(colour_bar(left, top + size + 10, min(size, 240), 9, cmap=cmap, vmin=vmin, vmax=vmax,
-                            label=bar_label))
-    return svg(width, height, "".join(parts), testid=testid, extra=extra)

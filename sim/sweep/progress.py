@@ -27,6 +27,7 @@ from rich.text import Text
 
 class _RateColumn(ProgressColumn):
     def render(self, task: Any) -> Text:
+        """Runs per second (recent rate while running, average when finished)."""
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.1f} runs/s" if speed else "- runs/s", style="cyan")
 

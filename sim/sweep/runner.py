@@ -56,23 +56,28 @@ class BatchSizer:
 
     With a fixed size, that size. Otherwise ("auto"): the first batches are
     small, to measure how long a run takes; then batches aim at
-    ``target_s`` seconds of work (at least ``min_s``, so process overhead
-    stays small), shrinking toward the end of the sweep (guided
-    self-scheduling: ``remaining / (4 * parallelism)``) so all workers finish
-    together. Batch boundaries never change results."""
+    ``target_s`` seconds of work (longer with many workers, so that at most
+    about ``max_parts_per_s`` part files are written per second), at least
+    ``min_s`` so process overhead stays small, shrinking toward the end of
+    the sweep (guided self-scheduling: ``remaining / (4 * parallelism)``) so
+    all workers finish together. Batch boundaries never change results."""
 
     fixed: int | None = None
     target_s: float = 0.5
     min_s: float = 0.05
     hard_cap: int = 1000
     probe: int = 4
+    max_parts_per_s: float = 20.0  # with many workers, batches grow so the main process keeps up
     mean_s: float | None = None
 
-    def observe(self, durations: list[float]) -> None:
-        """Update the running estimate of seconds per run."""
-        if not durations:
+    def observe(self, durations: list[float | None]) -> None:
+        """Update the running estimate of seconds per run (median of the
+        batch, so a first run that loads data or warms caches does not
+        shrink the batches that follow)."""
+        known = sorted(d for d in durations if d is not None)
+        if not known:
             return
-        m = sum(durations) / len(durations)
+        m = known[len(known) // 2]
         self.mean_s = m if self.mean_s is None else 0.7 * self.mean_s + 0.3 * m
 
     def next_size(self, remaining: int, parallelism: int) -> int:
@@ -83,7 +88,10 @@ class BatchSizer:
         if self.mean_s is None:
             return max(1, min(guided, self.probe))
         per = max(self.mean_s, 1e-7)
-        hi = max(1, int(self.target_s / per))
+        # each batch becomes one part file written by this process: with many workers,
+        # longer batches keep that (and the number of files) within bounds
+        target = max(self.target_s, parallelism / self.max_parts_per_s)
+        hi = max(1, int(target / per))
         lo = max(1, int(self.min_s / per))
         return max(1, min(hi, max(lo, guided), self.hard_cap))
 
@@ -398,6 +406,10 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
     spec = _as_spec(path_or_spec, hook_for(evaluate, known_parameters, "known_parameters"),
                     hook_for(evaluate, validate_outcomes, "validate_outcomes"))
     _check_evaluate(evaluate)
+    try:
+        chosen = make_backend(scheduler, workers)  # only checks the argument; starts nothing
+    except ValueError as exc:
+        raise SweepStateError(str(exc)) from None
     design = build_design(spec)
     store, moved_to = ResultStore.open(spec, force_new=force_new)
     try:
@@ -418,15 +430,15 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
         loop: _Loop | None = None
         try:
             if len(done) < design.total_runs:
+                backend = chosen  # closed in `finally`, even if it fails to start
                 try:
-                    backend = make_backend(scheduler, workers)
                     backend.start(evaluate)
                 except (ValueError, OSError, TimeoutError, ImportError) as exc:
-                    backend = None
                     raise SweepStateError(f"cannot start the backend {scheduler!r}: "
                                           f"{type(exc).__name__}: {exc}") from None
                 session["backend"] = manifest["backend"] = backend.describe()
                 store.write_manifest(manifest)
+
                 def record_columns(columns: list[str]) -> None:
                     manifest["outcome_columns"] = columns
                     store.write_manifest(manifest)

@@ -17,7 +17,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sim.sweep.analyze import read_runs
 from sim.sweep.errors import SweepStateError
 from sim.sweep.runner import run_sweep
 from sim.sweep.spec import load_sweep
@@ -43,16 +42,22 @@ def grid_sweep(extra_params: str = "", replicates: int = 2, output: str | None =
     return "\n".join(lines) + "\n"
 
 
+def stored(folder: Path) -> pd.DataFrame:
+    """Every stored row, as written (no de-duplication), sorted by run_id."""
+    df = pd.read_parquet(folder / "runs")
+    return df.sort_values("run_id", kind="stable").reset_index(drop=True)
+
+
 def frame(folder: Path) -> pd.DataFrame:
     """Stored runs without the timing column (the only run-dependent one)."""
-    return read_runs(folder).drop(columns=["duration_s"])
+    return stored(folder).drop(columns=["duration_s"])
 
 
 def test_grid_end_to_end_on_the_local_pool(write_sweep):
     path = write_sweep(grid_sweep("noise: 0.3"))
     folder = run_sweep(path, workers=2, progress=False, evaluate=TOY, known_parameters=TOY_KNOWN)
     assert folder == path.parent / "sweep_results"
-    df = read_runs(folder)
+    df = stored(folder)
     assert len(df) == 16 * 2 and df["run_id"].tolist() == list(range(32))
     assert list(df.columns) == ["run_id", "point_id", "replicate", "seed", "a", "x", "noise", "y", "y2",
                                 "status", "error", "duration_s"]
@@ -86,7 +91,7 @@ def test_lhs_serial_and_failing_runs_are_recorded(write_sweep):
         outcomes: [y]
         """)
     folder = run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
-    df = read_runs(folder)
+    df = stored(folder)
     assert len(df) == 60
     failed = df[df["status"] == "error"]
     assert len(failed) > 0 and (df.loc[df["x"] > 0.7, "status"] == "error").all()
@@ -105,7 +110,7 @@ def test_resume_skips_finished_runs_and_ignores_temporaries(write_sweep, tmp_pat
     for p in parts[1::2]:  # lose every other part, as if the sweep had stopped
         p.unlink()
     (folder / "runs" / ".part-00099.parquet.123.tmp").write_bytes(b"half a file")
-    partial = len(read_runs(folder))
+    partial = len(stored(folder))
     assert 0 < partial < 32
     run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
     after = frame(folder)
@@ -123,9 +128,9 @@ def test_changed_sweep_file_is_refused_unless_force_new(write_sweep):
     with pytest.raises(SweepStateError, match="(?s)sweep file has changed.*--force-new"):
         run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
     run_sweep(path, scheduler="serial", progress=False, evaluate=TOY, force_new=True)
-    assert len(read_runs(folder)) == 4 * 3
+    assert len(stored(folder)) == 4 * 3
     moved = list(folder.parent.glob("sweep_results.replaced-*"))
-    assert len(moved) == 1 and len(read_runs(moved[0])) == 4 * 2
+    assert len(moved) == 1 and len(stored(moved[0])) == 4 * 2
 
 
 def test_a_folder_in_use_is_refused(write_sweep):
@@ -144,14 +149,14 @@ def test_killed_worker_restarts_the_pool_and_loses_nothing(write_sweep, tmp_path
     path = write_sweep(grid_sweep(f"die_once_dir: '{marker_dir}'\ndie_above: 0.5", batch=4))
     folder = run_sweep(path, workers=2, progress=False, evaluate=TOY)
     assert (marker_dir / "died").exists()  # a worker really was SIGKILLed
-    df = read_runs(folder)
+    df = stored(folder)
     assert len(df) == 32 and df["run_id"].is_unique and (df["status"] == "ok").all()
 
 
 def test_a_run_that_always_kills_its_worker_is_recorded_as_error(write_sweep):
     path = write_sweep(grid_sweep("die_always_above: 0.9", replicates=1, batch=4))
     folder = run_sweep(path, workers=2, progress=False, evaluate=TOY)
-    df = read_runs(folder)
+    df = stored(folder)
     assert len(df) == 16 and df["run_id"].is_unique
     poison = df["x"] > 0.9
     assert poison.sum() == 4
@@ -179,25 +184,26 @@ def _wait_for_parts(folder: Path, n: int, proc: subprocess.Popen, timeout: float
 
 
 def test_resume_after_sigkill_of_the_whole_process_group(write_sweep, tmp_path):
-    text = grid_sweep("sleep: 0.02", replicates=3, batch=3, levels=5)  # 75 runs, ~1 s per worker
+    text = grid_sweep("sleep: 0.04", replicates=3, batch=3, levels=5)  # 75 runs, ~1.5 s per worker
     path = write_sweep(text)
     proc = _start_sweep_process(path, "--no-progress")
     folder = path.parent / "sweep_results"
     _wait_for_parts(folder, 3, proc)
     os.killpg(proc.pid, signal.SIGKILL)  # main process and its workers, no chance to clean up
     proc.wait(timeout=10)
-    stored = len(read_runs(folder))
-    assert 0 < stored < 75, stored
+    n_stored = len(stored(folder))
+    assert 0 < n_stored < 75, n_stored
     run_sweep(path, workers=2, progress=False, evaluate=TOY)
+    raw = pd.read_parquet(folder / "runs")  # as stored: no de-duplication by the reader
+    assert sorted(raw["run_id"]) == list(range(75))  # every run exactly once
     resumed = frame(folder)
-    assert resumed["run_id"].tolist() == list(range(75))  # every run exactly once
     reference_path = write_sweep(text, folder=tmp_path / "reference")
     reference = frame(run_sweep(reference_path, workers=2, progress=False, evaluate=TOY))
     pd.testing.assert_frame_equal(resumed, reference)
 
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(write_sweep):
-    path = write_sweep(grid_sweep("sleep: 0.02", replicates=3, batch=3, levels=5))
+    path = write_sweep(grid_sweep("sleep: 0.04", replicates=3, batch=3, levels=5))
     folder = path.parent / "sweep_results"
     proc = _start_sweep_process(path)
     _wait_for_parts(folder, 2, proc)
@@ -210,12 +216,12 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(write_sweep):
     proc = _start_sweep_process(path, "--no-progress")
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    df = read_runs(folder)
-    assert df["run_id"].tolist() == list(range(75)) and (df["status"] == "ok").all()
+    df = pd.read_parquet(folder / "runs")
+    assert sorted(df["run_id"]) == list(range(75)) and (df["status"] == "ok").all()
 
 
 def test_sigterm_is_handled_like_ctrl_c(write_sweep):
-    path = write_sweep(grid_sweep("sleep: 0.02", replicates=3, batch=3, levels=5))
+    path = write_sweep(grid_sweep("sleep: 0.04", replicates=3, batch=3, levels=5))
     folder = path.parent / "sweep_results"
     proc = _start_sweep_process(path, "--no-progress")
     _wait_for_parts(folder, 2, proc)
@@ -296,7 +302,7 @@ def test_an_outcome_expanded_into_several_columns(write_sweep):
         batch_size: 1
         """)
     folder = run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
-    df = read_runs(folder)
+    df = stored(folder)
     assert [c for c in df.columns if c.startswith("per_state")] == ["per_state_USA", "per_state_GBR"]
     ok = df[df["status"] == "ok"]
     assert (ok["per_state_GBR"] - ok["per_state_USA"]).round(12).eq(1).all()
@@ -329,6 +335,6 @@ def test_with_the_real_model_adapter(write_sweep, tmp_path):
           - {{name: mean_trust, metric: mean_trust}}
         """))
     folder = run_sweep(sweep, scheduler="serial", progress=False)  # default evaluate: sim.experiment:evaluate
-    df = read_runs(folder)
+    df = stored(folder)
     assert len(df) == 4 and (df["status"] == "ok").all(), df["error"].tolist()
     assert df["mean_trust"].between(0, 1).all()

@@ -7,7 +7,7 @@ import re
 
 import solara
 
-from sim.app.components.common import Message, Note, refresh
+from sim.app.components.common import Message, Note, guarded, refresh
 from sim.app.state import SessionModel, period_label
 from sim.app.svg import esc
 
@@ -62,12 +62,13 @@ def DateHeader(model: SessionModel, version: int):
                             attributes={"data-testid": "current-date", "data-step": str(step)},
                             style="font-size: 1.7em; font-weight: 500; line-height: 1.2")
                 Note(f"{model.loaded.scenario.meta.title} — variant: {model.variant or 'as written'}"
-                            f" — month {step} of {model.n_steps}"
-                            + ("" if model.running else " (end of the calendar)"), size="0.85em", colour="#555")
+                     f" — month {step} of {model.n_steps}" + ("" if model.running else " (end of the calendar)"),
+                     size="0.85em")
             with solara.Row(style="align-items: center; margin-left: auto"):
                 solara.InputText("Run to month (YYYY-MM)", value=target, continuous_update=True,
                                  style="max-width: 190px")
-                solara.Button("Run to", on_click=go, color="primary", outlined=True)
+                solara.Button("Run to", color="primary", outlined=True,
+                              on_click=guarded(go, lambda text: message.set(("error", text, model.version))))
         kind, text, shown_at = message.value
         if text and shown_at == version:  # a message about the last action, until the next step
             Message(text, kind=kind)

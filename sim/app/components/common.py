@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.app.svg import esc
+
+logger = logging.getLogger(__name__)
 
 
 def use_version(model) -> int:
@@ -16,6 +21,21 @@ def use_version(model) -> int:
     """
     update_counter.get()
     return getattr(model, "version", model.steps)
+
+
+def guarded(handler: Callable[[], None], report: Callable[[str], None]) -> Callable[[], None]:
+    """``handler`` for a button, but an unexpected exception is reported in the page, not raised.
+
+    Solara replaces the whole page with a traceback when an event handler raises; a
+    classroom page must keep working, so the message goes to ``report`` instead.
+    """
+    def run() -> None:
+        try:
+            handler()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged for the instructor
+            logger.exception("dashboard action failed")
+            report(f"Something went wrong: {type(exc).__name__}: {exc}")
+    return run
 
 
 def refresh() -> None:
@@ -33,14 +53,14 @@ def Message(text: str, kind: str = "error"):
 
 
 @solara.component
-def Svg(markup: str, testid: str = "", step: int | None = None):
+def Svg(markup: str, testid: str = "", step: int | None = None, style: str = "width: 100%"):
     """Raw SVG (or HTML) markup in a div; ``data-step`` tells tests which step it shows."""
     attributes = {}
     if testid:
         attributes["data-testid"] = testid
     if step is not None:
         attributes["data-step"] = str(step)
-    solara.HTML(tag="div", unsafe_innerHTML=markup, attributes=attributes, style="width: 100%")
+    solara.HTML(tag="div", unsafe_innerHTML=markup, attributes=attributes, style=style)
 
 
 @solara.component

@@ -6,7 +6,8 @@ import numpy as np
 import solara
 
 from sim.app.components.common import Message, Note, Svg
-from sim.app.components.heatmap import heatmap_svg
+from sim.app.components.canvas import MatrixCanvas
+from sim.app.components.heatmap import matrix_props
 from sim.app.components.series import ARROW, default_pairs
 from sim.app.eventfeed import EventFeed
 from sim.app.state import SessionModel, build_model
@@ -84,9 +85,9 @@ def CompareCard(model: SessionModel, version: int, feed: EventFeed):
     diff = model.trust - baseline.trust if baseline is not None else None
     vmax = max(0.05, float(np.nanmax(np.abs(diff)))) if diff is not None else 1.0
     heat = solara.use_memo(
-        lambda: "" if diff is None else heatmap_svg(
-            model, "by group", None, values=diff, cmap="RdBu", vmin=-vmax, vmax=vmax,
-            bar_label="this run − comparison", what="trusts, difference:", testid="compare-heatmap"),
+        lambda: None if diff is None else matrix_props(
+            model, "by group", None, values=diff, cmap="RdBu", vmin=-round(vmax, 3), vmax=round(vmax, 3),
+            bar_label="this run − comparison", testid="compare-heatmap"),
         [id(model), version, chosen, baseline is None])
     chart = solara.use_memo(lambda: "" if baseline is None else difference_chart(model, baseline),
                             [id(model), version, chosen, baseline is None])
@@ -94,7 +95,7 @@ def CompareCard(model: SessionModel, version: int, feed: EventFeed):
         solara.Switch(label="Compare this run with a second run", value=enabled)
         if not enabled.value:
             Note("Runs the chosen variant (same seed and parameters, no instructor actions) alongside "
-                        "this one and shows the difference.", size="0.8em", colour="#555")
+                 "this one and shows the difference.")
         else:
             if variants:
                 solara.Select(label="Compare with variant", values=variants, value=other)
@@ -105,8 +106,9 @@ def CompareCard(model: SessionModel, version: int, feed: EventFeed):
                     Message(f"This run is variant '{model.variant}' too: pick another variant (or apply an "
                             "instructor action) to see a difference.", kind="info")
                 Note(f"This run: variant '{model.variant or 'as written'}'. Comparison: '{chosen}', "
-                            f"at {baseline.shown_step} of {baseline.n_steps} steps.", size="0.85em")
+                     f"at {baseline.shown_step} of {baseline.n_steps} steps.", size="0.85em")
                 Note(f"Largest differences (trust of A in B): {largest_differences(model, diff)}", size="0.85em")
                 with solara.Columns([1, 1]):
-                    Svg(heat, testid="compare-heat", step=model.shown_step)
+                    if heat:
+                        MatrixCanvas.element(**heat)
                     Svg(chart, testid="compare-series", step=model.shown_step)

@@ -10,7 +10,7 @@ from sim.app.eventfeed import Entry, EventFeed
 from sim.app.state import SessionModel
 from sim.app.svg import esc
 
-SHOWN = 150
+SHOWN = 60
 ORIGIN_LABEL = {"scenario": "scenario", "instructor": "INSTRUCTOR", "policy": "model"}
 
 
@@ -31,32 +31,37 @@ def who(e: Entry) -> str:
     return f"{text} (aimed at {e.target})" if e.target else text
 
 
-def log_table(entries: list[Entry], current_step: int, sources: dict[str, str]) -> str:
-    """An HTML table of ``entries``; this month's rows highlighted, instructor rows marked."""
-    head = "".join(f"<th style='text-align:left;padding:2px 6px'>{h}</th>"
-                   for h in ("Date", "What", "Who", "Amount", "Origin", "Source"))
+def log_table(entries: list[Entry], sources: dict[str, str]) -> str:
+    """An HTML table of ``entries`` (newest first); the newest month's rows highlighted, instructor rows marked.
+
+    Three columns so it stays readable in a narrow card: date; what happened (kind, name,
+    note cut to three lines, the full note on hover); who, how much, and where it comes from.
+    Depends only on the entries, so the table is rebuilt (and resent) only when something was logged.
+    """
+    current_step = max((e.step for e in entries), default=-1)
+    head = "".join(f"<th style='text-align:left;padding:2px 6px'>{h}</th>" for h in ("Date", "What", "Who, source"))
+    clamp = "display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden"
     rows = []
     for e in entries:
-        bg = "#fff8e1" if e.step == current_step else ""
-        if e.origin == "instructor":
-            bg = "#e3f2fd"
-        what = esc(e.kind.replace("_", " "))
+        bg = "#e3f2fd" if e.origin == "instructor" else ("#fff8e1" if e.step == current_step else "")
+        what = f"<b>{esc(e.kind.replace('_', ' '))}</b>"
         if e.name:
             what += f" <i>{esc(e.name)}</i>"
         if e.note:
-            what += f"<div style='color:#666;font-size:0.9em'>{esc(e.note)}</div>"
+            what += f"<div style='color:#666;{clamp}' title='{esc(e.note)}'>{esc(e.note)}</div>"
         if e.warning:
-            what += f"<div style='color:#b26a00;font-size:0.9em'>⚠ {esc(e.warning)}</div>"
+            what += f"<div style='color:#b26a00'>⚠ {esc(e.warning)}</div>"
         cite = sources.get(e.source, "")
-        src = f"<span title='{esc(cite)}' style='border-bottom:1px dotted #999'>{esc(e.source)}</span>" if cite \
-            else esc(e.source)
-        rows.append(f"<tr style='background:{bg};border-top:1px solid #eee' data-origin='{esc(e.origin)}'>"
+        src = (f"<span title='{esc(cite)}' style='border-bottom:1px dotted #999'>{esc(e.source)}</span>" if cite
+               else esc(e.source))
+        size = amount(e)
+        detail = (f"<div style='white-space:nowrap'>{esc(who(e))}</div>"
+                  + (f"<div>{esc(size)}</div>" if size else "")
+                  + f"<div style='color:#666'>{ORIGIN_LABEL.get(e.origin, esc(e.origin))} · {src}</div>")
+        rows.append(f"<tr style='background:{bg};border-top:1px solid #eee;vertical-align:top' "
+                    f"data-origin='{esc(e.origin)}'>"
                     f"<td style='padding:2px 6px;white-space:nowrap'>{e.date:%Y-%m-%d}</td>"
-                    f"<td style='padding:2px 6px'>{what}</td>"
-                    f"<td style='padding:2px 6px;white-space:nowrap'>{esc(who(e))}</td>"
-                    f"<td style='padding:2px 6px;white-space:nowrap'>{esc(amount(e))}</td>"
-                    f"<td style='padding:2px 6px'>{ORIGIN_LABEL.get(e.origin, esc(e.origin))}</td>"
-                    f"<td style='padding:2px 6px'>{src}</td></tr>")
+                    f"<td style='padding:2px 6px'>{what}</td><td style='padding:2px 6px'>{detail}</td></tr>")
     return (f"<table style='border-collapse:collapse;width:100%;font-size:0.8em'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -71,8 +76,7 @@ def EventLogCard(model: SessionModel, version: int, feed: EventFeed):
     entries = feed.newest(origins, SHOWN)
     total = feed.count(origins)
     chosen = feed.count(frozenset({"policy"}))
-    markup = solara.use_memo(lambda: log_table(entries, model.shown_step, sources),
-                             [id(model), version, len(feed.entries), with_policy.value])
+    markup = solara.use_memo(lambda: log_table(entries, sources), [id(model), len(feed.entries), with_policy.value])
     with solara.Card("Event log (newest first)", margin=0, classes=["ddsim-eventlog"]):
         solara.Checkbox(label=f"Also show actions the states chose themselves ({chosen} so far)",
                         value=with_policy)
@@ -82,4 +86,5 @@ def EventLogCard(model: SessionModel, version: int, feed: EventFeed):
             solara.HTML(tag="div", unsafe_innerHTML=markup, attributes={"data-testid": "event-log"},
                         style="max-height: 420px; overflow-y: auto")
             if total > len(entries):
-                Note(f"Showing the newest {len(entries)} of {total}; export the full log as CSV below.", size="0.8em", colour="#777")
+                Note(f"Showing the newest {len(entries)} of {total}; export the full log as CSV below.",
+                     colour="#777")

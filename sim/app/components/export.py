@@ -13,7 +13,13 @@ from sim.app.components.common import Note
 
 from sim.app import figures
 from sim.app.components.series import ARROW, default_groups, default_pairs
-from sim.app.state import SessionModel, period_label, period_start
+from sim.app.state import SessionModel, period_start
+
+
+def run_name(model: SessionModel) -> str:
+    """'<scenario>-<variant>-seed<N>' for download names (fixed for the whole run)."""
+    scenario = Path(str(model.loaded.path)).stem or "scenario"
+    return f"{scenario}-{model.variant or 'as-written'}-seed{model.seed or 0}"
 
 
 def file_stem(model: SessionModel) -> str:
@@ -46,9 +52,8 @@ def _pairs(model: SessionModel) -> list[tuple[str, str]]:
 
 
 @solara.component
-def ExportCard(model: SessionModel, version: int):
+def ExportCard(model: SessionModel):
     """Buttons that download the current run; each file is built when its button is clicked."""
-    stem = file_stem(model)
 
     def locked(make):
         def run():
@@ -56,6 +61,7 @@ def ExportCard(model: SessionModel, version: int):
                 return make()
         return run
 
+    stem = run_name(model)
     downloads = [
         ("Everything (ZIP of CSV + PNG)", f"{stem}.zip", "application/zip", lambda: run_zip(model)),
         ("Event log (CSV)", f"{stem}-events.csv", "text/csv", locked(lambda: _csv(model.results().events()))),
@@ -76,7 +82,8 @@ def ExportCard(model: SessionModel, version: int):
         downloads.append(("Support per donor (CSV)", f"{stem}-support.csv", "text/csv",
                           locked(lambda: _csv(model.results().support(until=model.date)))))
     with solara.Card("Export this run", margin=0, classes=["ddsim-export"]):
-        Note(f"Data and figures of this run so far ({period_label(model)}). Files are made when you click.")
+        Note("Data and figures of this run up to the month shown at the top; each file is made when you "
+             "click (the ZIP's folder name says the month).")
         with solara.Row(style="flex-wrap: wrap; gap: 6px"):
             for label, filename, mime, make in downloads:
                 solara.FileDownload(make, filename=filename, label=label, mime_type=mime)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import solara
 
-from sim.app.components.common import Note, Svg
+from sim.app.components.canvas import MatrixCanvas, flat, lut, matrix_size
+from sim.app.components.common import Note
+from sim.app.layout import WIDE_FROM
 from sim.app.state import SessionModel, group_order, state_groups
-from sim.app.svg import matrix
+from sim.app.svg import colour_table
 
 ORDERS = ("by group", "as in the file", "alphabetical")
 
@@ -27,37 +29,32 @@ def group_breaks(model: SessionModel, codes: list[str]) -> list[int]:
     return [k for k in range(1, len(codes)) if groups[codes[k]] != groups[codes[k - 1]]]
 
 
-def heatmap_svg(model: SessionModel, order: str, focal: str | None, values: np.ndarray | None = None,
-                *, cmap: str = "RdYlGn", vmin: float = 0.0, vmax: float = 1.0, bar_label: str = "trust",
-                what: str = "trusts", testid: str = "heatmap-svg") -> str:
-    """Heatmap of ``values`` (default: current trust) with rows trusting columns."""
+def matrix_props(model: SessionModel, order: str, focal: str | None, values: np.ndarray | None = None, *,
+                 cmap: str = "RdYlGn", vmin: float = 0.0, vmax: float = 1.0, bar_label: str = "trust",
+                 testid: str = "heatmap") -> dict:
+    """What a :class:`MatrixCanvas` needs to draw ``values`` (default: current trust), rows trusting columns."""
     codes = ordered_codes(model, order)
-    idx = [model.codes.index(c) for c in codes]
-    data = (model.trust if values is None else values)[np.ix_(idx, idx)].astype(float).copy()
-    np.fill_diagonal(data, np.nan)
-    conf = (1.0 - model.world.uncertainty)[np.ix_(idx, idx)]
-
-    def tooltip(i: int, j: int) -> str:
-        if i == j:
-            return codes[i]
-        extra = f" (confidence {conf[i, j]:.2f})" if values is None else ""
-        return f"{codes[i]} {what} {codes[j]}: {data[i, j]:+.3f}{extra}" if vmin < 0 else \
-            f"{codes[i]} {what} {codes[j]}: {data[i, j]:.2f}{extra}"
-
-    breaks = group_breaks(model, codes) if order == "by group" else []
-    return matrix(data, codes, cmap=cmap, vmin=vmin, vmax=vmax, tooltip=tooltip,
-                  highlight=codes.index(focal) if focal in codes else None, separators=breaks,
-                  row_title="trusting state (row)", col_title="trusted state (column)", bar_label=bar_label,
-                  testid=testid)
+    idx = np.array([model.codes.index(c) for c in codes])
+    block = np.ix_(idx, idx)
+    data = (model.trust if values is None else values)[block]
+    target = 760.0 if len(codes) >= WIDE_FROM else 520.0   # full width from WIDE_FROM states
+    width, height = matrix_size(codes, target)
+    return dict(
+        values=flat(data), labels=codes, lut=lut(colour_table(cmap)), vmin=vmin, vmax=vmax,
+        second=flat((1.0 - model.world.uncertainty)[block]) if values is None else "",
+        highlight=codes.index(focal) if focal in codes else -1,
+        separators=group_breaks(model, codes) if order == "by group" else [],
+        row_title="trusting state (row)", col_title="trusted state (column)", bar_label=bar_label,
+        value_name="trust" if values is None else "difference", step=model.shown_step, testid=testid,
+        design_width=width, design_height=height, target=target)
 
 
 @solara.component
 def HeatmapCard(model: SessionModel, version: int, focal: str):
     """The trust matrix with an order selector; the focal state's row and column are outlined."""
     order = solara.use_reactive(ORDERS[0])
-    markup = solara.use_memo(lambda: heatmap_svg(model, order.value, focal),
-                             [id(model), version, order.value, focal])
+    props = solara.use_memo(lambda: matrix_props(model, order.value, focal), [id(model), version, order.value, focal])
     with solara.Card("Trust matrix", margin=0, classes=["ddsim-heatmap"]):
         solara.Select(label="Order of states", values=list(ORDERS), value=order)
-        Note("Row A, column B: how much A trusts B. Lines separate groups.", size="0.8em", colour="#555")
-        Svg(markup, step=model.shown_step)
+        Note("Row A, column B: how much A trusts B. Lines separate groups. Hover a cell for its value.")
+        MatrixCanvas.element(**props)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import solara
 
-from sim.app.components.common import Message, Note, refresh
+from sim.app.components.common import Message, Note, guarded, refresh
 from sim.app.state import SessionModel, period_label
 from sim.catalogue import CATALOGUE
 from sim.scenario.errors import InputError
@@ -92,7 +92,7 @@ def apply(model: SessionModel, req: Request) -> tuple[str, str]:
 
 
 @solara.component
-def InstructorCard(model: SessionModel, version: int):
+def InstructorCard(model: SessionModel):
     """A form for one action: kind, parties, magnitude, note; 'Apply now' changes the model at once."""
     kind_name = solara.use_reactive(DEFAULT_KIND)
     actor = solara.use_reactive(NONE)
@@ -117,7 +117,7 @@ def InstructorCard(model: SessionModel, version: int):
         refresh()
 
     with solara.Card("Instructor action", margin=0, classes=["ddsim-instructor"]):
-        Note(f"Happens now, in {period_label(model, max(model.steps, 1))}, on top of the scenario.", size="0.85em", colour="#555")
+        Note("Happens at once, in the month shown at the top, on top of the scenario.", size="0.85em")
         solara.Select(label="Action", values=list(CATALOGUE), value=kind_name)
         if kind is not None:
             Note(kind.doc, size="0.75em", colour="#666")
@@ -132,7 +132,8 @@ def InstructorCard(model: SessionModel, version: int):
                 solara.Select(label="Aimed at (optional)", values=codes, value=target)
             solara.InputFloat(f"Magnitude ({UNIT_LABEL.get(kind.unit, kind.unit)})", value=magnitude)
         solara.InputText("Note for the log (optional)", value=note)
-        solara.Button("Apply now", on_click=go, color="primary")
-        kind_, text, at = result.value
-        if text and at == version:
+        solara.Button("Apply now", color="primary",
+                      on_click=guarded(go, lambda text: result.set(("error", text, model.version))))
+        kind_, text, _ = result.value
+        if text:  # the last action's outcome stays until the next one (it names its month)
             Message(text, kind=kind_)

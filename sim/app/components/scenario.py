@@ -6,8 +6,8 @@ from pathlib import Path
 
 import solara
 
-from sim.app.components.common import Message, Note
-from sim.app.state import SessionModel, build_model
+from sim.app.components.common import Message, Note, guarded
+from sim.app.state import SessionModel, build_model, effective_parameters, key_parameter_rows
 from sim.scenario.errors import InputError
 
 #: Variant choice meaning "no variant" (for scenarios without a default variant).
@@ -60,10 +60,16 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
         error.set("")
         model.set(new)
 
+    def on_scenario(name: str | None) -> None:
+        guarded(lambda: pick_scenario(name), error.set)()
+
+    def on_variant(name: str | None) -> None:
+        guarded(lambda: pick_variant(name), error.set)()
+
     with solara.Card("Scenario", margin=0, classes=["ddsim-scenario"]):
         if names:
-            solara.Select(label="Scenario", values=names,
-                          value=current_name if current_name in names else None, on_value=pick_scenario)
+            solara.Select(label="Scenario", values=names, value=current_name if current_name in names else None,
+                          on_value=on_scenario)
         else:
             Message(f"No *.yaml files in {directory}.", kind="warning")
         variants = current.loaded.variants
@@ -71,18 +77,29 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
             if current.loaded.scenario.default_variant not in variants:
                 variants = [AS_WRITTEN, *variants]
             solara.Select(label="Variant", values=variants, value=current.variant or AS_WRITTEN,
-                          on_value=pick_variant)
+                          on_value=on_variant)
             spec = current.loaded.scenario.variants.get(current.variant or "")
-            description = spec.description if spec else ""
-            if description:
-                Note(description.strip(), size="0.8em", colour="#555")
+            if spec and spec.description:
+                Note(spec.description.strip())
         else:
-            Note("This scenario has no variants.", size="0.8em", colour="#555")
-        Note(current.loaded.scenario.meta.title, size="0.85em", weight="500")
-        Note(f"{len(current.codes)} states, {current.n_steps} steps "
-                    f"({current.calendar.step}ly) from {current.calendar.dates[0]:%B %Y}", size="0.8em", colour="#555")
-        Note("Seed and parameters: set the sliders under 'Model Parameters', then press Reset.", size="0.8em", colour="#777")
+            Note("This scenario has no variants.")
+        Note(current.loaded.scenario.meta.title, size="0.85em", colour="#222", weight="500")
+        Note(f"{len(current.codes)} states, {current.n_steps} steps ({current.calendar.step}ly) "
+             f"from {current.calendar.dates[0]:%B %Y}")
+        Note(parameter_summary(current), testid="parameters-now")
+        Note("Seed and parameters: move the sliders under 'Model Parameters', then press Reset.",
+             colour="#777")
         if error.value:
             Message(error.value)
         for text in start_messages:
             Message(text, kind="warning")
+
+
+def parameter_summary(model: SessionModel) -> str:
+    """'Seed 0; lam 0.97 per month, ...' for the run on screen; changed values are starred."""
+    values = effective_parameters(model.loaded, model.variant)
+    values.update(model.user_overrides)
+    parts = [f"{row['name']} {values[row['name']]:g}{'*' if row['name'] in model.user_overrides else ''}"
+             f" ({row['unit']})" for row in key_parameter_rows()]
+    changed = " (* changed here)" if model.user_overrides else ""
+    return f"This run: seed {model.seed or 0}; " + ", ".join(parts) + changed

@@ -107,11 +107,16 @@ def Timeline(model: SessionModel, version: int):
     events = solara.use_memo(lambda: scheduled_events(model), [id(model)])
     static = solara.use_memo(lambda: timeline_svg(model, events), [id(model)])
     step = model.shown_step
-    markup = svg(1000, 8 + 3 * 16 + 22, now_marker(model) + static, testid="timeline")
+    height = 8 + 3 * 16 + 22
+    # the strip never changes during a run; only the small marker layer on top is resent each step
+    strip = solara.use_memo(lambda: svg(1000, height, static, testid="timeline"), [id(model)])
+    marker = svg(1000, height, now_marker(model))
     this_month = [e for e in events if e.step == step and step > 0]
     coming = [e for e in events if e.step > step][:3]
     with solara.Card("Timeline of the scenario's events", margin=0, classes=["ddsim-timeline"]):
-        Svg(markup, step=step)
+        with solara.Div(style="position: relative"):
+            Svg(strip)
+            Svg(marker, step=step, style="position: absolute; top: 0; left: 0; width: 100%; pointer-events: none")
         with solara.Row(style="flex-wrap: wrap; gap: 24px; font-size: 0.85em"):
             with solara.Column(gap="2px"):
                 Note(f"This month ({period_label(model)}):", weight="500")
