@@ -1,4 +1,4 @@
-"""Plots of a stored sweep (matplotlib, Agg backend: no display needed).
+"""Plots of a stored sweep (matplotlib; saved as PNG, no display needed).
 
 * :func:`plot_outcome` - an outcome against each varied parameter: every run
   as a faint dot, the mean of the replicates of each design point with its
@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 MAX_POINTS_DRAWN = 20_000
 MAX_ERRORBARS = 300
