@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -28,6 +28,9 @@ from sim.scenario.compile import ModelInputs, compile_inputs, event_to_action
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import Event
 from sim.world import Action, World
+
+if TYPE_CHECKING:
+    from sim.results import Results
 
 BUILTIN_SCENARIO = Path(__file__).parent / "data" / "demo.yaml"
 """The small scenario run when none is given."""

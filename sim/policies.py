@@ -111,7 +111,6 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     tab = _tables(world)
     deciders = np.asarray(deciders, dtype=np.intp)
     policies = np.asarray(policies, dtype=np.intp)
-    n = world.n
     trust = world.trust
     theta = perceived_threat(trust, world.capability, world.proximity, p.threat_neutral_trust)
     sub = theta[:, threat_sources(theta, p.threat_floor, p.threat_sources_max)]

@@ -1,6 +1,5 @@
 """The Mesa model: runs, reproducible, drivable by batch_run, outputs on disk."""
 
-import hashlib
 import subprocess
 import sys
 import warnings

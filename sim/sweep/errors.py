@@ -8,31 +8,10 @@ or the environment), both subclasses of :class:`SweepError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from sim.issues import Issue
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in a sweep file.
-
-    Attributes:
-        file: path of the sweep file as given by the user.
-        line: 1-based line number, or ``None`` when unknown.
-        field: dotted location of the offending field (``design.method``).
-        message: what is wrong.
-        hint: how to fix it (may be empty).
-    """
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        head = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        return head + (f"\n    fix: {self.hint}" if self.hint else "")
+__all__ = ["Issue", "SweepError", "SweepFileError", "SweepStateError"]
 
 
 class SweepError(Exception):

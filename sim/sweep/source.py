@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim.issues import field_path as format_loc
+from sim.issues import line_of
 
 from .errors import Issue
 
@@ -94,37 +97,3 @@ def to_plain(node: Any) -> Any:
     return node
 
 
-def format_loc(loc: tuple) -> str:
-    """Render a location tuple as ``parameters.x.low`` / ``outcomes[0].name``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def line_of(root: Any, loc: tuple) -> int | None:
-    """1-based line of the deepest node of ``loc`` that exists in ``root``.
-
-    For a key that exists, the key's own line; for a missing key, the line of
-    the enclosing mapping (or 1 at top level)."""
-    node = root
-    line: int | None = 1 if root is not None else None
-    for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            try:
-                line = node.lc.key(part)[0] + 1
-            except Exception:  # pragma: no cover
-                pass
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            try:
-                line = node.lc.item(part)[0] + 1
-            except Exception:  # pragma: no cover
-                pass
-            node = node[part]
-        else:
-            break
-    return line
