@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from sim.experiment import load_cached, run_model
+from sim.metrics import spearman
 from sim.parameters import Parameters
 
 FIGURE_3_EUR_BN = {"USA": 42.1, "DEU": 17.1, "GBR": 6.6, "NOR": 3.7, "DNK": 3.5, "POL": 3.0}
@@ -111,7 +111,7 @@ def main() -> None:
     best["support"].to_csv(out / "support_all_donors.csv", index=False)
     table = fit_table(best["support"])
     table.to_csv(out / "fit_six.csv", index=False)
-    rho = spearmanr(table["figure_eur_bn"], table["model_eur_bn"]).statistic
+    rho = spearman(table["figure_eur_bn"], table["model_eur_bn"])
     print(f"best: aid_rate={best['aid_rate']:.6g} aid_threat_exponent="
           f"{best['aid_threat_exponent']} aid_trust_exponent={best['aid_trust_exponent']} "
           f"(sum of squared log errors {best['sse_log']:.3f})")

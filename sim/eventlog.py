@@ -12,7 +12,14 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from sim.catalogue import CATALOGUE
 from sim.world import Action, Applied
+
+
+def canonical_unit(kind: str) -> str:
+    """The unit magnitudes of ``kind`` are stored in (EUR_bn, personnel), '' for counts."""
+    unit = CATALOGUE[kind].unit if kind in CATALOGUE else "count"
+    return "" if unit == "count" else unit
 
 COLUMNS = ["step", "date", "kind", "actor", "recipients", "participants", "target",
            "magnitude", "unit", "weight", "origin", "id", "name", "source", "note", "warning"]
@@ -37,7 +44,7 @@ class EventLog:
             "recipients": " ".join(c[i] for i in action.recipients),
             "participants": " ".join(c[i] for i in action.participants),
             "target": c[action.target] if action.target is not None else "",
-            "magnitude": action.magnitude, "unit": m.get("unit") or "",
+            "magnitude": action.magnitude, "unit": canonical_unit(action.kind),
             "weight": applied.weight, "origin": action.origin, "id": m.get("id") or "",
             "name": m.get("name") or "", "source": m.get("source") or "",
             "note": m.get("note") or "", "warning": "; ".join(applied.warnings)})
@@ -47,6 +54,23 @@ class EventLog:
         """Record many endogenous actions (kind names per action) taken in one step."""
         self._chunks.append((step, date, kinds, actors, recipients,
                              np.asarray(magnitudes, dtype=float), weights))
+
+    def since(self, cursor: tuple[int, int] = (0, 0)) -> tuple[list[dict], tuple[int, int]]:
+        """Records added after ``cursor`` (from the previous call; start with (0, 0)) as
+        dicts with the ``COLUMNS`` keys, and the new cursor. Cheap: no DataFrame, so a
+        dashboard can read the log every step."""
+        rows_seen, chunks_seen = cursor
+        out = [dict(r) for r in self._rows[rows_seen:]]
+        codes = self.codes
+        for step, date, kinds, actors, recips, mags, weights in self._chunks[chunks_seen:]:
+            for k, a, r, m, w in zip(kinds.tolist(), actors.tolist(), recips.tolist(),
+                                     mags.tolist(), weights.tolist()):
+                out.append({"step": step, "date": date, "kind": k, "actor": codes[a],
+                            "recipients": codes[r], "participants": "", "target": "",
+                            "magnitude": m, "unit": canonical_unit(k), "weight": w,
+                            "origin": "policy", "id": "", "name": "", "source": "model",
+                            "note": "", "warning": ""})
+        return out, (len(self._rows), len(self._chunks))
 
     def __len__(self) -> int:
         return len(self._rows) + sum(ch[3].size for ch in self._chunks)
@@ -61,7 +85,7 @@ class EventLog:
                 "step": np.full(n, step), "date": [date] * n, "kind": kinds,
                 "actor": codes[actors], "recipients": codes[recips], "participants": "",
                 "target": "", "magnitude": mags,
-                "unit": np.where(kinds == "military_aid", "EUR_bn", ""),
+                "unit": [canonical_unit(k) for k in kinds],
                 "weight": weights, "origin": "policy", "id": "", "name": "", "source": "model",
                 "note": "", "warning": ""}))
         if not parts:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
+from sim.metrics import spearman
 from sim.results import Results
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Expectation
@@ -52,8 +52,7 @@ def metric_series(res: Results, metric: dict) -> pd.Series:
         out = []
         for d in idx:
             modelled = np.array([table[c].loc[d] if c in table else 0.0 for c in codes])
-            out.append(float(spearmanr(modelled, figures).statistic)
-                       if np.ptp(modelled) > 0 else 0.0)
+            out.append(spearman(modelled, figures) if np.ptp(modelled) > 0 else 0.0)
         return pd.Series(out, index=idx)
     raise ValueError(f"unknown metric {key}")
 

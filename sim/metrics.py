@@ -53,3 +53,17 @@ def density(trust: np.ndarray, threshold: float) -> float:
     n = trust.shape[0]
     edges = np.count_nonzero(trust > threshold) - np.count_nonzero(np.diagonal(trust) > threshold)
     return float(edges / max(n * (n - 1), 1))
+
+
+def spearman(a, b) -> float:
+    """Spearman rank correlation: Pearson correlation of average ranks (as scipy.stats).
+
+    NaN if either side is constant. Kept here so that importing the model does not
+    import scipy.stats (over a second per worker process).
+    """
+    import pandas as pd
+    ra = pd.Series(np.asarray(a, dtype=float)).rank().to_numpy()
+    rb = pd.Series(np.asarray(b, dtype=float)).rank().to_numpy()
+    if np.ptp(ra) == 0 or np.ptp(rb) == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])

@@ -37,3 +37,13 @@ def test_row_and_column_means_exclude_the_diagonal(trust):
     mask = ~np.eye(6, dtype=bool)
     assert metrics.row_means(trust)[2] == pytest.approx(trust[2][mask[2]].mean())
     assert metrics.col_means(trust)[2] == pytest.approx(trust[:, 2][mask[:, 2]].mean())
+
+
+def test_spearman_matches_scipy_with_ties():
+    from scipy.stats import spearmanr
+    a = [42.1, 17.1, 6.6, 3.7, 3.5, 3.0]
+    b = [72.9, 15.4, 7.5, 2.9, 1.3, 6.0]
+    assert metrics.spearman(a, b) == pytest.approx(spearmanr(a, b).statistic)
+    c = [1, 2, 2, 3, 5, 5]
+    assert metrics.spearman(a, c) == pytest.approx(spearmanr(a, c).statistic)
+    assert np.isnan(metrics.spearman(a, [1] * 6))

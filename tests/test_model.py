@@ -135,3 +135,21 @@ def test_cli_check_passes_the_builtin_scenario():
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "pass" in proc.stdout
+
+
+def test_event_log_reads_incrementally_and_in_canonical_units(tmp_path):
+    m = DefenceDiplomacyModel(rng=1, default_policy="mixed")
+    records, cursor = m.log.since()
+    assert records == [] and cursor == (0, 0)
+    for _ in range(26):
+        m.step()
+    first, cursor = m.log.since()
+    m.step()
+    more, cursor2 = m.log.since(cursor)
+    assert len(first) + len(more) == len(m.log) == len(m.log.frame())
+    again, _ = m.log.since(cursor2)
+    assert again == []
+    ev = m.log.frame()
+    humanitarian = ev[(ev["kind"] == "humanitarian_assistance") & (ev["origin"] == "scenario")]
+    assert humanitarian["unit"].eq("EUR_bn").all()          # written as EUR_m in the file
+    assert humanitarian["magnitude"].iloc[0] == pytest.approx(0.05)

@@ -53,6 +53,11 @@ def lan_address() -> str | None:
     return None
 
 
+def _url_host(host: str) -> str:
+    """``host`` as it goes into a URL (IPv6 addresses in brackets)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def _answers(url: str) -> bool:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
@@ -109,6 +114,8 @@ def app_command(host: str, port: int, scenarios_dir: Path | None, open_browser: 
         return 1
 
     env = {**os.environ, **offline_env(cache), SCENARIOS_DIR_ENV: str(folder)}
+    # Solara's corner banner links to solara.dev (a dead link offline) and covers the page's corner
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     # Solara warns on each plain-http page load that it cannot set a samesite=none cookie; it
     # falls back to samesite=lax, which is right for a classroom LAN, so keep the console quiet.
     quiet = "ignore:Cookies with samesite=none require https:UserWarning"
@@ -116,7 +123,7 @@ def app_command(host: str, port: int, scenarios_dir: Path | None, open_browser: 
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     command = solara_run_command(APP_MODULE, host=host, port=port)
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    url = f"http://{local}:{port}/"
+    url = f"http://{_url_host(local)}:{port}/"
     _say(f"Starting the dashboard (scenarios from {folder}) ...")
     process = subprocess.Popen(command, env=env, start_new_session=True)
 
@@ -135,7 +142,7 @@ def app_command(host: str, port: int, scenarios_dir: Path | None, open_browser: 
                 _stop(process, signal.SIGTERM)
                 return 1
             time.sleep(0.25)
-        _say(f"Dashboard at http://{host}:{port}")
+        _say(f"Dashboard at http://{_url_host(host)}:{port}")
         if host in ("0.0.0.0", "::"):
             lan = lan_address()
             _say(f"  on this machine: {url}")

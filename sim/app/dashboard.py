@@ -36,6 +36,14 @@ from sim.app.eventfeed import EventFeed
 from sim.app.layout import WIDE_FROM
 
 TITLE = "Defence diplomacy and trust"
+#: Cards below the fold are skipped by the browser's layout and paint until scrolled to
+#: (`content-visibility`), so a step costs the browser only what is on screen.
+PAGE_CSS = """
+.v-application .v-card { margin-bottom: 12px; }
+.ddsim-heatmap, .ddsim-series, .ddsim-eventlog, .ddsim-instructor, .ddsim-compare, .ddsim-export {
+  content-visibility: auto; contain-intrinsic-size: auto 600px;
+}
+"""
 #: Milliseconds between steps when playing (SolaraViz's slider can change it).
 PLAY_INTERVAL_MS = 150
 
@@ -67,13 +75,32 @@ def Page():
     """One browser session: its own scenario list (read now), its own model, SolaraViz around it."""
     directory = state.scenarios_dir()
     files = solara.use_memo(lambda: state.list_scenarios(directory), [])
-    start = solara.use_memo(lambda: state.initial_model(files), [])
-    model = solara.use_reactive(start.model)
-    current = model.value
+    session_class = solara.use_memo(state.session_class, [])
+    start = solara.use_memo(lambda: state.initial_model(files, cls=session_class), [])
+    loaded = solara.use_reactive(start.model)   # the model the last scenario/variant choice built
+    swaps = solara.use_reactive(0)
+    # SolaraViz gets a reactive of its own for each loaded model; its Reset replaces the model
+    # in it.  A Play loop still running from before a scenario change steps only the model it
+    # started with, which `retire()` has stopped.
+    viz_model = solara.use_memo(lambda: solara.reactive(loaded.value), [loaded.value])
+    current = viz_model.value
+
+    def load(new: state.SessionModel) -> None:
+        current.retire()
+        loaded.set(new)
+        swaps.set(swaps.value + 1)
+
     solara.Title(TITLE)
-    solara.Style(".v-application .ddsim-clock, .v-application .v-card { margin-bottom: 12px; }")
+    solara.Style(PAGE_CSS)
     with solara.Sidebar():
-        ScenarioCard(model, files, directory, start.messages)
-    SolaraViz(model, components=[], model_params=state.viz_params(current), name=TITLE,
-              play_interval=PLAY_INTERVAL_MS).key(f"viz:{state.scenario_key(current)}:{current.variant}")
+        ScenarioCard(current, load, files, directory, start.messages)
+        # SolaraViz's sidebar cards (controls, parameter sliders) are rendered through the
+        # sidebar portal at a position, not under SolaraViz's key, so they would keep their
+        # state (playing, the parameters Reset uses) when another scenario is loaded.  An
+        # empty element before them on every other swap moves them one position, which
+        # makes Solara mount them afresh for the new model.
+        if swaps.value % 2:
+            solara.HTML(tag="span", attributes={"aria-hidden": "true"})
+    SolaraViz(viz_model, components=[], model_params=state.viz_params(current), name=TITLE,
+              play_interval=PLAY_INTERVAL_MS).key(f"viz:{swaps.value}")
     Dashboard(current).key(f"main:{state.scenario_key(current)}")

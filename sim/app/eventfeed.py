@@ -51,46 +51,18 @@ class EventFeed:
     def __init__(self, log):
         self.log = log
         self.entries: list[Entry] = []
-        self._rows_seen = 0
-        self._chunks_seen = 0
-        self._fast = hasattr(log, "_rows") and hasattr(log, "_chunks")
+        self._cursor = (0, 0)
 
     def update(self) -> list[Entry]:
         """Read what was logged since the last call; returns the new entries."""
-        new = self._read_fast() if self._fast else self._read_frame()
+        records, self._cursor = self.log.since(self._cursor)
+        new = [Entry(int(r["step"]), _date(r["date"]), r["kind"], r["actor"], r["recipients"],
+                     r["participants"], r["target"], float(r["magnitude"]), r["unit"],
+                     r["origin"], r["source"], r["name"], r["note"], r["warning"])
+               for r in records]
         new.sort(key=lambda e: (e.step, ORIGIN_RANK.get(e.origin, 3)))
         self.entries.extend(new)
         return new
-
-    def _read_fast(self) -> list[Entry]:
-        rows, chunks = self.log._rows, self.log._chunks
-        new = []
-        try:
-            for r in rows[self._rows_seen:]:
-                new.append(Entry(int(r["step"]), _date(r["date"]), r["kind"], r["actor"], r["recipients"],
-                                 r["participants"], r["target"], float(r["magnitude"]), r["unit"],
-                                 r["origin"], r["source"], r["name"], r["note"], r["warning"]))
-            codes = self.log.codes
-            for step, date, kinds, actors, recips, mags, _weights in chunks[self._chunks_seen:]:
-                d = _date(date)
-                for k, a, r, m in zip(kinds.tolist(), actors.tolist(), recips.tolist(), mags.tolist()):
-                    new.append(Entry(int(step), d, k, codes[a], codes[r], "", "", float(m),
-                                     "EUR_bn" if k == "military_aid" else "", "policy", "model", "", "", ""))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            self._fast = False
-            self.entries.clear()
-            self._rows_seen = 0
-            return self._read_frame()
-        self._rows_seen, self._chunks_seen = len(rows), len(chunks)
-        return new
-
-    def _read_frame(self) -> list[Entry]:
-        df = self.log.frame()
-        fresh = df.iloc[self._rows_seen:]
-        self._rows_seen = len(df)
-        return [Entry(int(r.step), _date(r.date), r.kind, r.actor, r.recipients, r.participants, r.target,
-                      float(r.magnitude), r.unit, r.origin, r.source, r.name, r.note, r.warning)
-                for r in fresh.itertuples(index=False)]
 
     def count(self, origins: frozenset[str] | None = None) -> int:
         """How many entries (of the given origins) have been read."""

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
 import numpy as np  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 
 from sim import plots  # noqa: E402
 from sim.app.layout import node_positions  # noqa: E402

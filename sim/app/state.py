@@ -83,6 +83,9 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+_UNSET: Any = object()
+
+
 class SessionModel(DefenceDiplomacyModel):
     """The model as one browser session runs it.
 
@@ -93,17 +96,28 @@ class SessionModel(DefenceDiplomacyModel):
     are not passed as overrides, so they never mask the variant's own parameters.
     """
 
-    def __init__(self, scenario_file: str | Path | LoadedScenario | None = None, variant: str | None = None,
+    #: What a Reset without a scenario builds: the session's current scenario and variant.
+    #: Set on the per-session class (:func:`session_class`) whenever the page swaps models.
+    defaults: dict[str, Any] = {}
+
+    def __init__(self, scenario_file: str | Path | LoadedScenario | None = None, variant: Any = _UNSET,
                  rng: Any = 0, steps: int | None = None, scenario: Any = None, **overrides: Any):
         # Mesa's Reset passes a fresh `mesa.experimental.scenarios.Scenario` as `scenario`
         # (Mesa's own notion of a scenario); ours is the file, `scenario_file`.
         if scenario_file is None and isinstance(scenario, (str, Path, LoadedScenario)):
             scenario_file = scenario
+        if scenario_file is None:  # e.g. Mesa's Reset before its parameter card filled in
+            scenario_file = self.defaults.get("scenario_file")
+            if variant is _UNSET:
+                variant = self.defaults.get("variant")
+        if variant is _UNSET:
+            variant = None
         source = scenario_file or BUILTIN_SCENARIO
         loaded = source if isinstance(source, LoadedScenario) else load_scenario(source)
         base = effective_parameters(loaded, variant)
         changed = {k: v for k, v in overrides.items() if k not in base or not _same(base[k], v)}
         self.lock = threading.RLock()
+        self.retired = False
         self.version = 0
         self.seed = rng
         self.user_overrides: dict[str, Any] = changed
@@ -111,13 +125,19 @@ class SessionModel(DefenceDiplomacyModel):
         super().__init__(loaded, variant=variant, rng=rng, steps=steps, **changed)
 
     def step(self) -> None:
-        """One calendar period (Mesa has already counted the step); no-op past the end."""
+        """One calendar period (Mesa has already counted the step); no-op past the end or once retired."""
         with self.lock:
-            if self.steps > self.n_steps:
+            if self.steps > self.n_steps or self.retired:
                 self.running = False
                 return
             super().step()
             self.version += 1
+
+    def retire(self) -> None:
+        """Stop for good: the page has loaded another model (a Play loop still running ends)."""
+        with self.lock:
+            self.retired = True
+            self.running = False
 
     def apply_action(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`DefenceDiplomacyModel.apply_action` under the session lock."""
@@ -140,15 +160,23 @@ class SessionModel(DefenceDiplomacyModel):
         """Steps simulated, never past the calendar's end."""
         return min(self.steps, self.n_steps)
 
-    def at_start(self) -> bool:
-        """True before the first step."""
-        return self.steps == 0
+
+def session_class() -> type[SessionModel]:
+    """A subclass of :class:`SessionModel` for one browser session (its own ``defaults``)."""
+    return type("SessionModel", (SessionModel,), {"defaults": {}})
 
 
 def build_model(scenario: str | Path | LoadedScenario, variant: str | None = None, seed: int = 0,
-                **overrides: Any) -> SessionModel:
-    """A new session model; raises :class:`~sim.scenario.errors.InputError` on a bad scenario."""
-    return SessionModel(scenario, variant=variant, rng=seed, **overrides)
+                cls: type[SessionModel] = SessionModel, **overrides: Any) -> SessionModel:
+    """A new session model of class ``cls``; raises :class:`~sim.scenario.errors.InputError` on a bad scenario.
+
+    With a per-session ``cls``, the new model's scenario and variant become what a later
+    Reset rebuilds.
+    """
+    model = cls(scenario, variant=variant, rng=seed, **overrides)
+    if cls is not SessionModel:
+        cls.defaults = {"scenario_file": model.loaded, "variant": model.variant}
+    return model
 
 
 @dataclass
@@ -159,7 +187,7 @@ class Start:
     messages: list[str] = field(default_factory=list)
 
 
-def initial_model(files: list[Path], seed: int = 0) -> Start:
+def initial_model(files: list[Path], seed: int = 0, cls: type[SessionModel] = SessionModel) -> Start:
     """The first scenario that loads: ``$DDSIM_APP_SCENARIO``, the classroom case, then the rest.
 
     Falls back to the built-in demo scenario (with a message) when the folder has none
@@ -170,7 +198,7 @@ def initial_model(files: list[Path], seed: int = 0) -> Start:
     messages = []
     for path in order:
         try:
-            return Start(build_model(path, seed=seed), messages)
+            return Start(build_model(path, seed=seed, cls=cls), messages)
         except InputError as exc:
             messages.append(f"{path.name} could not be loaded:\n{exc}")
         except Exception as exc:  # noqa: BLE001 - any broken file must not stop the page
@@ -178,7 +206,7 @@ def initial_model(files: list[Path], seed: int = 0) -> Start:
     if not files:
         messages.append("No scenario files (*.yaml) were found in the scenarios folder; "
                         "showing the built-in demo scenario.")
-    return Start(build_model(BUILTIN_SCENARIO, seed=seed), messages)
+    return Start(build_model(BUILTIN_SCENARIO, seed=seed, cls=cls), messages)
 
 
 # ----------------------------------------------------------------------------- presentation

@@ -1,4 +1,4 @@
-"""Tiny SVG drawing helpers for the dashboard: colour scales, line charts, the timeline strip.
+"""Tiny SVG drawing helpers for the dashboard: colour tables, line charts, the timeline strip.
 
 The dashboard redraws its charts on every step.  Building a small SVG string takes a
 few milliseconds and the browser draws it at once, where a matplotlib PNG costs
@@ -42,17 +42,6 @@ def colour_table(cmap: str, n: int = 101) -> tuple[str, ...]:
     return tuple("#%02x%02x%02x" % tuple(int(round(255 * c)) for c in row[:3]) for row in rgba)
 
 
-def colours(values: np.ndarray, cmap: str = "RdYlGn", vmin: float = 0.0, vmax: float = 1.0) -> np.ndarray:
-    """Hex colours for an array of values on a colour map (NaN gives light grey)."""
-    table = np.array(colour_table(cmap), dtype=object)
-    v = np.asarray(values, dtype=float)
-    pos = np.clip((v - vmin) / ((vmax - vmin) or 1.0), 0.0, 1.0)
-    idx = np.rint(np.nan_to_num(pos, nan=0.0) * (len(table) - 1)).astype(int)
-    out = table[idx]
-    out[np.isnan(v)] = "#eeeeee"
-    return out
-
-
 def svg(width: float, height: float, body: str, *, testid: str = "", extra: str = "") -> str:
     """A responsive ``<svg>`` element (scales down to its container, never up)."""
     tid = f" data-testid='{esc(testid)}'" if testid else ""
@@ -71,21 +60,6 @@ def text(x: float, y: float, label: object, *, size: int = 11, anchor: str = "st
             f"{esc(label)}</text>")
 
 
-def colour_bar(x: float, y: float, width: float, height: float, *, cmap: str = "RdYlGn",
-               vmin: float = 0.0, vmax: float = 1.0, label: str = "", steps: int = 40) -> str:
-    """A horizontal colour bar with its two end values and a label."""
-    cols = colours(np.linspace(vmin, vmax, steps), cmap, vmin, vmax)
-    w = width / steps
-    parts = [f"<rect x='{x + i * w:.1f}' y='{y:.1f}' width='{w + 0.6:.1f}' height='{height:.1f}' "
-             f"fill='{c}'/>" for i, c in enumerate(cols)]
-    parts.append(text(x, y + height + 9, f"{vmin:g}", size=10))
-    parts.append(text(x + width, y + height + 9, f"{vmax:+g}" if vmin < 0 else f"{vmax:g}",
-                      size=10, anchor="end"))
-    if label:
-        parts.append(text(x + width / 2, y + height + 9, label, size=10, anchor="middle"))
-    return "".join(parts)
-
-
 # ----------------------------------------------------------------------------- line charts
 
 
@@ -100,7 +74,8 @@ class Series:
     dashed: bool = False
 
 
-def _year_ticks(start: dt.date, end: dt.date, max_ticks: int = 12) -> list[dt.date]:
+def year_ticks(start: dt.date, end: dt.date, max_ticks: int = 12) -> list[dt.date]:
+    """1 January of the years in ``start``..``end`` (at most ``max_ticks``; quarters if under a year)."""
     years = list(range(start.year + (start.month > 1 or start.day > 1), end.year + 1))
     step = max(1, int(np.ceil(len(years) / max_ticks)))
     ticks = [dt.date(y, 1, 1) for y in years[::step]]
@@ -153,7 +128,7 @@ def line_chart(series: Sequence[Series], *, start: dt.date, end: dt.date, now: d
         y = ys(v)
         parts.append(f"<line x1='{left}' x2='{left + pw}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e4e4e4'/>")
         parts.append(text(left - 4, y, f"{v:g}", size=10, anchor="end", colour="#555"))
-    for d in _year_ticks(start, end):
+    for d in year_ticks(start, end):
         x = xs(d)
         parts.append(f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{top}' y2='{top + ph}' stroke='#f0f0f0'/>")
         parts.append(text(x, top + ph + 12, d.year if d.month == 1 else f"{d:%b %Y}", size=10,

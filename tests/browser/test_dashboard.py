@@ -10,6 +10,7 @@ here asserts a time: speed targets are checked by ``benchmarks/bench_dashboard.p
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def test_page_loads_offline_and_clean(app, page, page_recorder, save_screenshot)
         step(page)
     page.set_viewport_size(TALL)
     page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus halo on Step
     save_screenshot(page, "dashboard-overview", full_page=False)
     page_recorder.assert_clean()
     assert "Traceback" not in app.log()
@@ -175,6 +177,24 @@ def test_play_runs_and_pause_stops(app, page, page_recorder):
     page_recorder.assert_clean()
 
 
+def test_new_variant_while_playing_and_reset(app, page, page_recorder):
+    """Loading another variant stops Play and starts the new run at its beginning; Reset keeps that variant."""
+    open_page(page, app)
+    page.get_by_role("button", name="▶").click()
+    page.wait_for_function("() => +document.querySelector('[data-testid=current-date]').dataset.step >= 3",
+                           timeout=30_000)
+    choose(page, "Variant", "no_commission")
+    wait_step(page, 0)
+    page.get_by_role("button", name="▶").wait_for(timeout=10_000)   # the controls are not playing
+    page.wait_for_timeout(1500)
+    assert shown_step(page) == 0   # nothing left over from the old run steps the new one
+    step(page)
+    page.get_by_role("button", name="Reset").click()
+    wait_step(page, 0)
+    assert "variant: no_commission" in page.locator(".ddsim-clock").inner_text()
+    page_recorder.assert_clean()
+
+
 def test_real_scenario_shows_its_states(app, page, page_recorder, save_screenshot, screenshot_dir):
     """Choosing the Ukraine scenario (else Ethiopia-Eritrea) shows its states in network and matrix."""
     case = real_case()
@@ -196,6 +216,16 @@ def test_real_scenario_shows_its_states(app, page, page_recorder, save_screensho
     page.locator(".ddsim-series").screenshot(path=str(screenshot_dir / "real-series.png"))
     page.locator(".ddsim-timeline").screenshot(path=str(screenshot_dir / "real-timeline.png"))
     save_screenshot(page, "real-overview", full_page=False)
+    # later in the story: after the full-scale invasion (Ukraine) or the peace (Ethiopia-Eritrea)
+    page.get_by_label("Run to month (YYYY-MM)").fill("2023-06")
+    page.get_by_role("button", name="Run to").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=current-date]').innerText === 'June 2023'",
+                           timeout=60_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=network]').dataset.drawnStep == "
+                           "document.querySelector('[data-testid=current-date]').dataset.step", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.locator(".ddsim-network").screenshot(path=str(screenshot_dir / "real-network-late.png"))
+    page.locator(".ddsim-series").screenshot(path=str(screenshot_dir / "real-series-late.png"))
     page_recorder.assert_clean()
 
 
@@ -226,10 +256,10 @@ def test_instructor_action_appears_in_the_log(app, page, page_recorder, screensh
     assert "instructor action" in row.inner_text()  # the source column
     page.set_viewport_size(TALL)
     card.screenshot(path=str(screenshot_dir / "instructor-action.png"))
+    page.locator(".ddsim-eventlog").screenshot(path=str(screenshot_dir / "event-log.png"))
     step(page)
     step(page)
     assert log.locator("tr[data-origin=instructor]").count() == 1  # still there, once
-    page.locator(".ddsim-eventlog").screenshot(path=str(screenshot_dir / "event-log.png"))
     page_recorder.assert_clean()
 
 
@@ -327,9 +357,11 @@ def test_broken_scenario_shows_an_error(timing_app, page, page_recorder):
     open_page(page, timing_app)
     before = date_text(page)
     choose(page, "Scenario", "broken.yaml")
-    page.locator(".ddsim-scenario").get_by_text("broken.yaml could not be loaded, the previous scenario stays").wait_for(
-        timeout=30_000)
+    scenario_card = page.locator(".ddsim-scenario")
+    scenario_card.get_by_text("broken.yaml could not be loaded, the previous scenario stays").wait_for(timeout=30_000)
     assert date_text(page) == before
+    page.wait_for_function("() => !document.querySelector('.ddsim-scenario .v-select__selections')"
+                           ".innerText.includes('broken.yaml')", timeout=15_000)  # the picker shows what runs
     step(page)
     page_recorder.assert_clean()
 
@@ -348,12 +380,13 @@ def test_step_render_time_40_states(timing_app, page, page_recorder, record_timi
         timing = measure_steps(page, 10)
         timing["states"] = 40 if name.startswith("synthetic") else len(_codes(timing_dir / file_name))
         results[name] = timing
-        print(f"\n{name}: median step -> date {timing['median_date_ms']} ms, "
-              f"-> figures drawn {timing['median_figures_ms']} ms")
+        print(f"\n{name}: median step -> date {timing['median_date_ms']} ms, -> network and matrix drawn "
+              f"{timing['median_drawn_ms']} ms, -> on screen {timing['median_figures_ms']} ms")
     save_screenshot(page, "timing-last-scenario", full_page=False)
     record_timings("dashboard_step_render", {
-        "what": "click Step -> date text updated / network + matrix redrawn (one painted frame), "
-                "median of 10 steps, headless Chromium, this machine",
+        "what": "click Step -> date text updated (date_ms) / network and matrix drawn (drawn_ms) / next "
+                "frame after that (figures_ms); median of 10 steps, headless Chromium, this machine",
+        "load_average": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
         **results})
     assert results["synthetic_40_states"]["steps"] == 10
     page_recorder.assert_clean()

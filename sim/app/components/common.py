@@ -53,8 +53,13 @@ def Message(text: str, kind: str = "error"):
 
 
 @solara.component
-def Svg(markup: str, testid: str = "", step: int | None = None, style: str = "width: 100%"):
-    """Raw SVG (or HTML) markup in a div; ``data-step`` tells tests which step it shows."""
+def Svg(markup: str, testid: str = "", step: int | None = None,
+        style: str = "width: 100%; background: white; contain: content"):
+    """Raw SVG (or HTML) markup in a div; ``data-step`` tells tests which step it shows.
+
+    The background stays white so the dark text of the figures reads in the dark theme too;
+    ``contain: content`` keeps a redrawn figure from making the browser lay out the whole page.
+    """
     attributes = {}
     if testid:
         attributes["data-testid"] = testid

@@ -10,7 +10,7 @@ from sim.app.eventfeed import Entry, EventFeed
 from sim.app.state import SessionModel
 from sim.app.svg import esc
 
-SHOWN = 60
+SHOWN = 40
 ORIGIN_LABEL = {"scenario": "scenario", "instructor": "INSTRUCTOR", "policy": "model"}
 
 
@@ -84,7 +84,7 @@ def EventLogCard(model: SessionModel, version: int, feed: EventFeed):
             Note("Nothing has happened yet: press Step or Play.", colour="#777")
         else:
             solara.HTML(tag="div", unsafe_innerHTML=markup, attributes={"data-testid": "event-log"},
-                        style="max-height: 420px; overflow-y: auto")
+                        style="max-height: 420px; overflow-y: auto; contain: content")
             if total > len(entries):
                 Note(f"Showing the newest {len(entries)} of {total}; export the full log as CSV below.",
                      colour="#777")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import solara
@@ -24,15 +25,15 @@ def _load(build) -> tuple[SessionModel | None, str | None]:
 
 
 @solara.component
-def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], directory: Path,
+def ScenarioCard(current: SessionModel, load: Callable[[SessionModel], None], files: list[Path], directory: Path,
                  start_messages: list[str]):
     """Pick a scenario file and a variant; shows the title, the variant's description and load errors.
 
-    A new choice builds a new model at once (same seed, the scenario's own parameters).
-    Seed and parameter sliders below apply when Reset is pressed.
+    A new choice builds a new model at once (same seed, the scenario's own parameters) and
+    hands it to ``load``. Seed and parameter sliders below apply when Reset is pressed.
     """
-    current = model.value
     error = solara.use_reactive("")
+    failures = solara.use_reactive(0)   # remounts the pickers after a failed choice, so they show what runs
     names = [p.name for p in files]
     by_name = {p.name: p for p in files}
     current_name = current.loaded.path.name if current.loaded.path else ""
@@ -41,24 +42,27 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
         if not name or name not in by_name:
             error.set("Pick a scenario file from the list.")
             return
-        new, problem = _load(lambda: build_model(by_name[name], seed=current.seed or 0))
+        new, problem = _load(lambda: build_model(by_name[name], seed=current.seed or 0, cls=type(current)))
         if problem:
             error.set(f"{name} could not be loaded, the previous scenario stays:\n{problem}")
+            failures.set(failures.value + 1)
             return
         error.set("")
-        model.set(new)
+        load(new)
 
     def pick_variant(name: str | None):
         if not name:
             error.set("Pick a variant from the list.")
             return
         variant = None if name == AS_WRITTEN else name
-        new, problem = _load(lambda: build_model(current.loaded, variant=variant, seed=current.seed or 0))
+        new, problem = _load(lambda: build_model(current.loaded, variant=variant, seed=current.seed or 0,
+                                                 cls=type(current)))
         if problem:
             error.set(f"Variant {name} could not be built:\n{problem}")
+            failures.set(failures.value + 1)
             return
         error.set("")
-        model.set(new)
+        load(new)
 
     def on_scenario(name: str | None) -> None:
         guarded(lambda: pick_scenario(name), error.set)()
@@ -69,7 +73,7 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
     with solara.Card("Scenario", margin=0, classes=["ddsim-scenario"]):
         if names:
             solara.Select(label="Scenario", values=names, value=current_name if current_name in names else None,
-                          on_value=on_scenario)
+                          on_value=on_scenario).key(f"scenario-{failures.value}")
         else:
             Message(f"No *.yaml files in {directory}.", kind="warning")
         variants = current.loaded.variants
@@ -77,7 +81,7 @@ def ScenarioCard(model: solara.Reactive[SessionModel], files: list[Path], direct
             if current.loaded.scenario.default_variant not in variants:
                 variants = [AS_WRITTEN, *variants]
             solara.Select(label="Variant", values=variants, value=current.variant or AS_WRITTEN,
-                          on_value=on_variant)
+                          on_value=on_variant).key(f"variant-{failures.value}")
             spec = current.loaded.scenario.variants.get(current.variant or "")
             if spec and spec.description:
                 Note(spec.description.strip())

@@ -9,7 +9,7 @@ import solara
 
 from sim.app.components.common import Note, Svg
 from sim.app.state import SessionModel, period_label
-from sim.app.svg import _year_ticks, esc, svg, text
+from sim.app.svg import year_ticks, esc, svg, text
 from sim.catalogue import CATALOGUE
 
 ROWS = (("hostile", "#c62828", "hostile acts"), ("joint", "#1565c0", "done together"),
@@ -75,7 +75,7 @@ def timeline_svg(model: SessionModel, events: list[Scheduled], width: int = 1000
         parts.append(f"<rect x='{x - 1.5:.1f}' y='{y + 2:.1f}' width='3' height='{row_h - 4}' "
                      f"fill='{colour[e.row]}' opacity='0.8'><title>{esc(tip)}</title></rect>")
     axis_y = top + len(ROWS) * row_h + 2
-    for d in _year_ticks(start, end, max_ticks=16):
+    for d in year_ticks(start, end, max_ticks=16):
         x = xs(d)
         parts.append(f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{top}' y2='{axis_y}' stroke='#ccc'/>")
         parts.append(text(x, axis_y + 8, d.year if d.month == 1 else f"{d:%b %Y}", size=10, anchor="middle",
