@@ -34,11 +34,15 @@ def story(res: Results, per_year: int = 4) -> list[tuple[int, str, dict[str, flo
     rows = []
     pairs = res.model.inputs.focal_pairs[:3]
     years = sorted({d.year for d in res.dates[1:]})
+    told: set[tuple] = set()          # a continuing war is told once, when it starts
     for year in years:
         sel = ev[ev["date"].dt.year == year]
         salient = sel[sel["kind"].isin(SALIENT_KINDS) | (sel["name"] != "")]
-        # a recurring monthly war is one line, not twelve
         salient = salient.drop_duplicates(subset=["kind", "actor", "recipients", "name"])
+        key = list(zip(salient["kind"], salient["actor"], salient["recipients"], salient["name"]))
+        keep = [not (k[0] == "aggression" and k in told) for k in key]
+        told.update(k for k in key if k[0] == "aggression")
+        salient = salient[keep]
         words = []
         for _, r in salient.head(per_year).iterrows():
             who = r["actor"] or r["participants"].replace(" ", ",")
