@@ -7,7 +7,7 @@
 
 Case 1 - throughput: ``--runs`` short runs (default 1,000) with 1 and 2 local
 worker processes and a 2-worker Dask LocalCluster. Uses the real model
-(``sim.experiment:evaluate`` on the built-in demo scenario, varying its first
+(``sim.experiment:evaluate`` on the built-in demo or ``--scenario``, varying its first
 parameter with a known range) when it exists; otherwise (or with ``--toy``)
 the toy model of the tests (``tests.sweep.toy``, burning ``--work`` seconds of
 CPU per run), with a notice. Prints runs per second, the 2-worker speed-up, the per-run overhead
@@ -49,7 +49,7 @@ TARGET_SPEEDUP, TARGET_OVERHEAD_MS, TARGET_DASK = 1.8, 5.0, 0.20
 
 
 # ----------------------------------------------------------------------------- model choice
-def choose_model(work: float, toy: bool = False) -> dict:
+def choose_model(work: float, toy: bool = False, scenario_path: str | None = None) -> dict:
     """The real model's evaluate if it can be benchmarked, else the toy (with a notice)."""
     if toy:
         print(f"NOTICE: --toy given: benchmarking the toy model {TOY}.\n")
@@ -73,7 +73,9 @@ def choose_model(work: float, toy: bool = False) -> dict:
             outcomes = None
     known = exp.known_parameters() if callable(getattr(exp, "known_parameters", None)) else {}
     ranged = [(k, v) for k, v in known.items() if v and len(v) == 2]
-    scenario = ROOT / "sim" / "data" / "demo.yaml"
+    scenario = Path(scenario_path) if scenario_path else ROOT / "sim" / "data" / "demo.yaml"
+    if not scenario.is_absolute():
+        scenario = ROOT / scenario
     if not outcomes or not ranged or not scenario.exists():
         print("NOTICE: sim.experiment exists but the benchmark cannot build a sweep for it (needs "
               "known_parameters() with a range, BENCHMARK_OUTCOMES/default_outcomes(), sim/data/demo.yaml);\n"
@@ -178,6 +180,9 @@ def main() -> int:
     ap.add_argument("--tiny-runs", type=int, default=20000, help="runs of the memory case (default 20000)")
     ap.add_argument("--repeat", type=int, default=2, help="repeats of each throughput case; best is kept")
     ap.add_argument("--toy", action="store_true", help="benchmark the toy model even if the real one exists")
+    ap.add_argument("--scenario", default="sim/data/demo.yaml",
+                    help="scenario of the real-model runs (default: the built-in demo; "
+                         "scenarios/classroom_rivals.yaml is the other short case)")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -193,7 +198,7 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average before starting: {load:.2f}" + ("  (other processes are busy: figures will be noisy)"
                                                           if load > 0.5 else ""))
-    model = choose_model(args.work, args.toy)
+    model = choose_model(args.work, args.toy, args.scenario)
     print(f"model: {model['label']}\n")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
