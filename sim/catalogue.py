@@ -19,7 +19,7 @@ weights add positive evidence (``r``), negative weights add negative evidence
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Form = Literal["directed", "joint"]
@@ -342,11 +342,6 @@ _K: list[ActionKind] = [
 
 CATALOGUE: dict[str, ActionKind] = {k.name: k for k in _K}
 """The registry: kind name -> entry."""
-
-INSTITUTIONS: tuple[str, ...] = tuple(sorted({k.institution for k in _K if k.institution}))
-"""Institution layers the engine keeps: agreement, attache, commission."""
-
-FIELD_NAMES = tuple(f.name for f in fields(ActionKind))
 
 
 def kinds() -> list[str]:

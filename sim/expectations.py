@@ -59,14 +59,8 @@ def metric_series(res: Results, metric: dict) -> pd.Series:
 
 def _support_series(res: Results, idx: pd.DatetimeIndex) -> dict[str, pd.Series]:
     """Cumulative support (EUR bn) per donor at each snapshot date, inside the support window."""
-    spec = res.model.inputs.support
-    if spec is None:
-        return {}
-    ev = res.events()
-    sel = ev[ev["kind"].isin(spec.kinds) & (ev["recipients"] == spec.recipient)
-             & (ev["date"] >= pd.Timestamp(spec.from_)) & (ev["date"] <= pd.Timestamp(spec.until))]
     out = {}
-    for donor, rows in sel.groupby("actor"):
+    for donor, rows in res.support_events().groupby("actor"):
         monthly = rows.groupby("date")["magnitude"].sum().cumsum()
         out[str(donor)] = monthly.reindex(idx.union(monthly.index)).ffill().fillna(0.0).reindex(idx)
     return out

@@ -14,7 +14,6 @@ as written in a sweep file::
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 from pathlib import Path
@@ -132,7 +131,3 @@ def evaluate(task: dict) -> dict[str, float]:
                       int(task["seed"]))
     return outcomes_of(model, task["outcomes"])
 
-
-def date_of(value: Any) -> dt.date:
-    """Parse a date as scenario files do (YYYY-MM or YYYY-MM-DD)."""
-    return parse_date(value)

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
-
-
-@functools.lru_cache(maxsize=8)
-def offdiag_mask(n: int) -> np.ndarray:
-    """Boolean N x N mask of the off-diagonal pairs (cached; do not modify)."""
-    mask = ~np.eye(n, dtype=bool)
-    mask.flags.writeable = False
-    return mask
 
 
 def row_means(a: np.ndarray) -> np.ndarray:

@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from sim.model import DefenceDiplomacyModel
 
 
+def is_support(spec, kind: str, recipient: str, date: dt.date) -> bool:
+    """Whether one action counts toward the scenario's ``support`` block: a listed kind,
+    to the support recipient, dated inside the window. :meth:`Results.support_events`
+    is the same rule over a whole event table."""
+    return kind in spec.kinds and recipient == spec.recipient and spec.from_ <= date <= spec.until
+
+
 class Results:
     """Read-only view of a finished (or paused) run."""
 
@@ -24,6 +31,7 @@ class Results:
         self._index = {c: i for i, c in enumerate(self.codes)}
         self.dates = [model.calendar.label(step) for step, _, _ in model.snapshots]
         self.trust_cube = np.stack([t for _, t, _ in model.snapshots])        # (S, N, N)
+        self._events: pd.DataFrame | None = None
 
     # --- tables --------------------------------------------------------------------------
     def model_frame(self) -> pd.DataFrame:
@@ -61,8 +69,10 @@ class Results:
         return pd.concat(frames, ignore_index=True)
 
     def events(self) -> pd.DataFrame:
-        """The event log: every applied action with its source."""
-        return self.model.log.frame()
+        """The event log: every applied action with its source (built once per Results)."""
+        if self._events is None:
+            self._events = self.model.log.frame()
+        return self._events
 
     def final_trust(self) -> pd.DataFrame:
         """The last trust matrix with ISO codes as labels (rows trust columns)."""
@@ -91,14 +101,9 @@ class Results:
         Columns ``iso3, support_eur, support_pct_gdp``: EUR (not billions) and percent
         of the donor's GDP; one row per state that gave anything, largest first.
         """
-        spec = self.model.inputs.support
-        if spec is None:
+        if self.model.inputs.support is None:
             return pd.DataFrame(columns=["iso3", "support_eur", "support_pct_gdp"])
-        ev = self.events()
-        end = min(spec.until, until) if until else spec.until
-        sel = ev[ev["kind"].isin(spec.kinds) & (ev["recipients"] == spec.recipient)
-                 & (ev["date"] >= pd.Timestamp(spec.from_)) & (ev["date"] <= pd.Timestamp(end))]
-        eur_bn = sel.groupby("actor")["magnitude"].sum()
+        eur_bn = self.support_events(until).groupby("actor")["magnitude"].sum()
         eur_bn = eur_bn[eur_bn > 0]
         gdp = pd.Series(self.model.inputs.gdp, index=self.codes)
         out = pd.DataFrame({"iso3": eur_bn.index,
@@ -106,6 +111,16 @@ class Results:
                             "support_pct_gdp": (100 * eur_bn / gdp[eur_bn.index]).values})
         return out.sort_values(["support_eur", "iso3"], ascending=[False, True]
                                ).reset_index(drop=True)
+
+    def support_events(self, until: dt.date | None = None) -> pd.DataFrame:
+        """The applied actions that count as support (:func:`is_support`), up to ``until``."""
+        spec = self.model.inputs.support
+        ev = self.events()
+        if spec is None:
+            return ev.iloc[0:0]
+        end = min(spec.until, until) if until else spec.until
+        return ev[ev["kind"].isin(spec.kinds) & (ev["recipients"] == spec.recipient)
+                  & (ev["date"] >= pd.Timestamp(spec.from_)) & (ev["date"] <= pd.Timestamp(end))]
 
     # --- files ---------------------------------------------------------------------------
     def save(self, out: str | Path, plots: bool = True) -> list[Path]:

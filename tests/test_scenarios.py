@@ -104,3 +104,16 @@ def test_compare_writes_bands_and_support_difference(tmp_path):
     assert set(d["metric"]) == {"trust UKR in USA", "mean west in russia_bloc"}
     assert (d["low"] <= d["mean"]).all() and (d["mean"] <= d["high"]).all()
     assert cmp.support["difference_eur_bn"].sum() > 0    # groundwork: more support with it
+
+
+def test_support_rule_is_the_same_per_action_and_per_table():
+    """The dashboard's incremental count and support.csv apply one rule."""
+    from sim.results import is_support
+    res = run_model(HISTORICAL[0], "endogenous_support", seed=0).results()
+    spec = res.model.inputs.support
+    ev = res.events()
+    per_action = [is_support(spec, k, r, d.date())
+                  for k, r, d in zip(ev["kind"], ev["recipients"], ev["date"])]
+    table = res.support_events()
+    assert sum(per_action) == len(table) > 100
+    assert ev.index[per_action].equals(table.index)

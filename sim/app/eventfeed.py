@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.results import is_support
+
 ORIGIN_RANK = {"scenario": 0, "instructor": 1, "policy": 2}
 
 
@@ -85,11 +87,9 @@ class EventFeed:
 
         ``spec`` is the scenario's support block (recipient, window, kinds).
         """
-        kinds = set(spec.kinds)
         per_step: dict[str, dict[int, float]] = {}
         for e in self.entries:
-            if (e.kind in kinds and e.recipients == spec.recipient
-                    and spec.from_ <= e.date <= spec.until and e.magnitude > 0):
+            if e.magnitude > 0 and is_support(spec, e.kind, e.recipients, e.date):
                 per_step.setdefault(e.actor, {}).setdefault(e.step, 0.0)
                 per_step[e.actor][e.step] += e.magnitude
         out = {}
