@@ -339,6 +339,8 @@ class World:
                 "basis": np.array([basis[k.cost_basis] for k in ks]),
                 "aid": np.array([k.name == "military_aid" for k in ks]),
                 "institution": np.array([bool(k.institution) for k in ks]),
+                "need": np.array([k.need for k in ks]),
+                "ends": np.array([bool(k.ends_institution) for k in ks]),
             }
         return self.cache["kinds"]
 
@@ -404,6 +406,17 @@ class World:
             layer[j[sel], i[sel]] = np.maximum(layer[j[sel], i[sel]], expiry)
             layer[i[sel], j[sel]] = np.maximum(layer[i[sel], j[sel]], expiry)
             self._inst = None
+        for kind_pos in np.unique(k[kt["ends"][k]]):
+            sel = k == kind_pos
+            ended = self.catalogue[kt["names"][kind_pos]].ends_institution
+            for name, layer in self.layers.items():
+                if self.catalogue[name].institution == ended:
+                    layer[j[sel], i[sel]] = np.minimum(layer[j[sel], i[sel]], self.step)
+                    layer[i[sel], j[sel]] = np.minimum(layer[i[sel], j[sel]], self.step)
+            self._inst = None
+        need = w * kt["need"][k]
+        if need.any():
+            np.add.at(self.need, i, need)
         gain = w * kt["interop"][k]
         if gain.any():
             np.add.at(self.interop, (j, i), gain)

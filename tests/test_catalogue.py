@@ -73,3 +73,29 @@ def test_overrides_replace_one_weight_only():
     assert "joint_exercise.interop" in weight_names()
     with pytest.raises(KeyError):
         with_overrides({"military_aid.colour": 1})
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_batch_path_equals_the_single_action_path(name):
+    """World.apply_batch (endogenous actions) gives the same evidence as World.apply."""
+    import copy
+    k = CATALOGUE[name]
+    if name == "disclosure":
+        pytest.skip("disclosures are scripted only")
+    base = make_world(n=5, trust=0.55, confidence=3.0, gdp=[50, 100, 200, 400, 800])
+    base.s[4, 1] += 3.0                     # an observer who distrusts the recipient
+    base._changed()
+    base.apply(Action("defence_agreement", participants=(0, 1)))    # something to end
+    base.apply(Action("attache_exchange", actor=0, recipients=(1,)))
+    base.begin_step(1)
+    one, batch = copy.deepcopy(base), copy.deepcopy(base)
+    mag = 0.5 if k.cost_basis != "count" else 1.0
+    if k.is_joint:
+        one.apply(Action(name, participants=(0, 1), magnitude=mag))
+    else:
+        one.apply(Action(name, actor=0, recipients=(1,), magnitude=mag))
+    batch.apply_batch(np.array([batch.kind_index(name)]), np.array([0]), np.array([1]),
+                      np.array([mag]))
+    for attr in ("r", "s", "interop", "recent", "covert", "aid", "need"):
+        assert np.allclose(getattr(one, attr), getattr(batch, attr)), attr
+    assert np.allclose(one.inst, batch.inst)
