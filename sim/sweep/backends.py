@@ -6,7 +6,7 @@ a Dask cluster:
 
 * ``"serial"`` - in this process, one batch at a time (debugging, tiny sweeps);
 * ``None`` (default) - a local :class:`~concurrent.futures.ProcessPoolExecutor`
-  (spawn start method, one process per core);
+  (one process per core; see :func:`pool_start_method`);
 * ``"local"`` - a :class:`distributed.LocalCluster` of worker processes;
   ``"local-threads"`` - a LocalCluster of threads in this process;
 * ``"tcp://host:port"`` - a Client connected to a running Dask scheduler
@@ -24,9 +24,11 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import types
 import uuid
+import warnings
 from abc import ABC, abstractmethod
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterator
@@ -40,6 +42,31 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def pool_start_method() -> str:
+    """How the local pool starts its workers: ``"fork"`` when that is safe, else
+    ``"forkserver"`` (else ``"spawn"`` where neither exists).
+
+    A forked worker inherits the already imported model, so it is ready in
+    milliseconds instead of re-importing numpy, pandas and Mesa (about a second
+    per worker). Forking is only safe while this process runs a single thread
+    (a lock held by another thread at fork time would stay locked in the child
+    for ever), which holds for the command line but not in a notebook kernel or
+    after the progress bar has started; there the fork server is used, a
+    single-threaded helper process that imports the model once and forks every
+    worker from itself.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def preload_modules(evaluate: str) -> list[str]:
+    """Modules a fork server imports once for all its workers: the worker code and the model."""
+    module = evaluate.partition(":")[0] if ":" in evaluate else evaluate.rpartition(".")[0]
+    return ["sim.sweep.worker"] + ([module] if module and module not in ("__main__", "__mp_main__") else [])
 
 
 @contextlib.contextmanager
@@ -163,7 +190,8 @@ class SerialBackend(Backend):
 
 
 class LocalPoolBackend(Backend):
-    """A pool of spawned worker processes on this machine.
+    """A pool of worker processes on this machine (started as
+    :func:`pool_start_method` says).
 
     A worker that dies (killed, out of memory, segfault) breaks the pool; the
     runner then calls :meth:`recover`, which builds a fresh pool."""
@@ -174,17 +202,32 @@ class LocalPoolBackend(Backend):
         self.workers = int(workers or default_workers())
         self._executor: cf.ProcessPoolExecutor | None = None
         self._evaluate = ""
+        self.start_method = ""
 
     def _new_executor(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
+        self.start_method = pool_start_method()
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            context.set_forkserver_preload(preload_modules(self._evaluate))
+        executor = cf.ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=init_worker,
             initargs=(self._evaluate,),
         )
+        if self.start_method == "fork":
+            # a forking pool starts all its workers at the first submission: do it now,
+            # while this process is still single-threaded (before the progress bar)
+            # Python warns about forking with any OS thread alive; the only ones here are
+            # OpenBLAS's and jemalloc's (pyarrow) idle helpers, which prepare for fork themselves
+            with spawn_safe_main(), single_threaded_children(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*use of fork\\(\\) may lead to deadlocks",
+                                        category=DeprecationWarning)
+                executor.submit(int).result()
+        return executor
 
     def start(self, evaluate: str) -> None:
-        """Create the pool (processes start with the first batches)."""
+        """Create the pool (forked workers start now, others with the first batches)."""
         self._evaluate = evaluate
         self._executor = self._new_executor()
 
@@ -249,7 +292,27 @@ class LocalPoolBackend(Backend):
 
     def describe(self) -> dict:
         """Backend name and worker count."""
-        return {"name": self.name, "workers": self.workers, "start_method": "spawn"}
+        return {"name": self.name, "workers": self.workers, "start_method": self.start_method}
+
+
+LOCAL_CLUSTER_CONFIG = {
+    # the statistical profiler samples every worker's stack 100 times a second, holding
+    # the GIL; useful on a dashboard, pure cost to a sweep that has none
+    "distributed.worker.profile.enabled": False,
+    # workers forked from a server that has imported the model once, instead of each
+    # spawned worker importing Dask, numpy, pandas and Mesa itself
+    "distributed.worker.multiprocessing-method": "forkserver",
+}
+"""Dask settings of a LocalCluster this backend starts (a cluster the user starts is left alone)."""
+
+
+def _preload_forkserver(evaluate: str) -> None:
+    """Let the fork server that Dask's nannies use import Dask and the model once."""
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()  # Dask sets its own preload list on first use; ours extends it
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["distributed"] + preload_modules(evaluate))
 
 
 class DaskBackend(Backend):
@@ -275,6 +338,7 @@ class DaskBackend(Backend):
 
     def start(self, evaluate: str) -> None:
         """Start or connect to the cluster."""
+        import dask
         from distributed import Client, LocalCluster
 
         quiet = {"dashboard_address": None, "silence_logs": logging.ERROR}
@@ -284,10 +348,11 @@ class DaskBackend(Backend):
         elif self.target in ("local", "local-threads"):
             threads = self.target == "local-threads"
             n = int(self.workers or default_workers())
-            with spawn_safe_main():
+            with spawn_safe_main(), dask.config.set(LOCAL_CLUSTER_CONFIG):
                 if threads:
                     self._cluster = LocalCluster(n_workers=1, threads_per_worker=n, processes=False, **quiet)
                 else:
+                    _preload_forkserver(evaluate)
                     self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, **quiet)
             self.client = Client(self._cluster)
             self._own_client = True

@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import re
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,24 @@ def atomic_write_parquet(path: Path, table: pa.Table) -> None:
     _fsync_dir(path.parent)
 
 
+_HELD_LOCKS: "weakref.WeakSet[ResultStore]" = weakref.WeakSet()
+
+
+def _close_locks_in_child() -> None:
+    """In a forked worker, close the inherited folder-lock handles (without
+    unlocking: the lock is the parent's). Otherwise a worker outliving a killed
+    sweep would keep the folder locked and the sweep could not resume."""
+    for store in list(_HELD_LOCKS):
+        fd, store._lock_fd = store._lock_fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_locks_in_child)
+
+
 class ResultStore:
     """Reads and writes one results folder. Only one sweep writes to a folder
     at a time (an advisory lock, released by the OS if the process dies)."""
@@ -111,7 +130,7 @@ class ResultStore:
         self.runs_dir = self.folder / "runs"
         self.manifest_path = self.folder / "manifest.json"
         self.design_path = self.folder / "design.parquet"
-        self._lock_fh: Any = None
+        self._lock_fd: int | None = None
         self._next_part = 1
 
     # ---------------------------------------------------------------- opening
@@ -169,28 +188,27 @@ class ResultStore:
     def _lock(self) -> None:
         if fcntl is None:  # pragma: no cover
             return
-        fh = open(self.folder / ".lock", "a+")
+        fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "unknown"
-            fh.close()
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
             raise SweepStateError(
                 f"another sweep (pid {holder}) is writing to {self.folder}; "
                 "wait for it to finish or stop it first") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        self._lock_fh = fh
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._lock_fd = fd
+        _HELD_LOCKS.add(self)
 
     def release(self) -> None:
         """Release the folder lock."""
-        if self._lock_fh is not None:
-            with contextlib.suppress(Exception):
-                self._lock_fh.close()
-            self._lock_fh = None
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
+        _HELD_LOCKS.discard(self)
 
     # ---------------------------------------------------------------- manifest
     def read_manifest(self) -> dict:

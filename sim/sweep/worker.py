@@ -49,11 +49,13 @@ def load_evaluate(path: str) -> Callable[[dict], dict]:
 
 
 def init_worker(evaluate_path: str) -> None:
-    """Process-pool initializer: ignore Ctrl-C (the main process handles it)
-    and import the model once, up front. Never raises: an import failure is
-    reported by the first batch instead."""
+    """Process-pool initializer: ignore Ctrl-C (the main process handles it),
+    let SIGTERM end the worker (a forked worker inherits the main process's
+    handler, which turns it into an interrupt), and import the model once, up
+    front. Never raises: an import failure is reported by the first batch instead."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     except (ValueError, OSError):  # pragma: no cover - not in main thread
         pass
     try:

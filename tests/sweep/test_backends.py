@@ -1,0 +1,94 @@
+"""How worker processes start: forked when safe, from a fork server otherwise, and
+never holding the results folder's lock after the sweep that forked them is gone."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+from sim.sweep.backends import (LOCAL_CLUSTER_CONFIG, DaskBackend, LocalPoolBackend,
+                                pool_start_method, preload_modules)
+from sim.sweep.store import ResultStore
+
+from .conftest import TOY
+
+
+def test_fork_only_while_single_threaded():
+    assert pool_start_method() == "fork"  # pytest runs tests in the main thread only
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        assert pool_start_method() == "forkserver"
+    finally:
+        stop.set()
+        helper.join()
+    assert pool_start_method() == "fork"
+
+
+def test_fork_server_preloads_the_worker_code_and_the_model():
+    assert preload_modules("sim.experiment:evaluate") == ["sim.sweep.worker", "sim.experiment"]
+    assert preload_modules("pkg.mod.evaluate") == ["sim.sweep.worker", "pkg.mod"]
+    assert preload_modules("__main__:evaluate") == ["sim.sweep.worker"]
+
+
+def _worker_pid_and_model(_: int) -> tuple[int, bool]:
+    import sys
+    return os.getpid(), "tests.sweep.toy" in sys.modules
+
+
+def test_forked_pool_starts_its_workers_with_the_model_loaded():
+    backend = LocalPoolBackend(2)
+    backend.start(TOY)
+    try:
+        assert backend.start_method == "fork"
+        assert backend.describe()["start_method"] == "fork"
+        # the workers exist before any batch was submitted, and already hold the model
+        assert len(backend._executor._processes) == 2
+        pid, loaded = backend._executor.submit(_worker_pid_and_model, 0).result()
+        assert pid != os.getpid() and loaded
+    finally:
+        backend.close()
+
+
+def _inherited_lock_state(store: ResultStore, lock_inode: int, queue) -> None:
+    open_on_lock = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            open_on_lock.append(os.fstat(int(name)).st_ino == lock_inode)
+        except OSError:
+            pass
+    queue.put((store._lock_fd, any(open_on_lock)))
+
+
+@pytest.mark.filterwarnings("ignore:.*use of fork:DeprecationWarning")
+def test_a_forked_child_does_not_keep_the_folder_locked(tmp_path):
+    store = ResultStore(tmp_path)
+    store._lock()
+    fd = store._lock_fd
+    try:
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        child = ctx.Process(target=_inherited_lock_state,
+                            args=(store, os.stat(tmp_path / ".lock").st_ino, queue))
+        child.start()
+        child_fd, child_has_lock_file_open = queue.get(timeout=30)
+        child.join(30)
+        assert child_fd is None and not child_has_lock_file_open
+        assert store._lock_fd == fd  # the parent still holds its lock
+    finally:
+        store.release()
+
+
+def test_local_cluster_workers_run_without_the_profiler():
+    backend = DaskBackend("local", 1)
+    backend.start(TOY)
+    try:
+        setting = backend.client.run(
+            lambda: __import__("dask").config.get("distributed.worker.profile.enabled"))
+        assert list(setting.values()) == [LOCAL_CLUSTER_CONFIG["distributed.worker.profile.enabled"]] == [False]
+    finally:
+        backend.close()
