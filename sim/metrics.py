@@ -27,14 +27,20 @@ def group_mean(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> float:
     return float((block.sum() - block[same].sum()) / count)
 
 
+def off_diagonal_mean(a: np.ndarray) -> float:
+    """Mean of ``a[i, j]`` over all ordered pairs i != j (the mean of :func:`row_means`)."""
+    n = a.shape[0]
+    return float((a.sum() - np.trace(a)) / max(n * (n - 1), 1))
+
+
 def polarisation(trust: np.ndarray) -> float:
     """Standard deviation of off-diagonal trust: high when relations split into friends and foes."""
     n = trust.shape[0]
     m = max(n * (n - 1), 1)
     diag = np.diagonal(trust)
     mean = (trust.sum() - diag.sum()) / m
-    var = (np.einsum("ij,ij->", trust, trust) - np.einsum("i,i->", diag, diag)) / m \
-        - mean * mean
+    flat = trust.ravel()
+    var = (np.dot(flat, flat) - np.dot(diag, diag)) / m - mean * mean
     return float(np.sqrt(max(var, 0.0)))
 
 

@@ -96,8 +96,9 @@ class DefenceDiplomacyModel(mesa.Model):
 
     @property
     def trust(self) -> np.ndarray:
-        """Current trust matrix T (row trusts column)."""
-        return self.world.trust
+        """Current trust matrix T (row trusts column): a copy, so it stays as it was
+        when read while the model goes on."""
+        return self.world.trust.copy()
 
     def index_of(self, code: str) -> int:
         """Index of a state by ISO3 code; KeyError with the known codes if absent."""
@@ -203,10 +204,10 @@ class DefenceDiplomacyModel(mesa.Model):
         t = self.world.trust
         inp = self.inputs
         out: dict[str, Any] = {
-            "mean_trust": float(metrics.row_means(t).mean()),
+            "mean_trust": metrics.off_diagonal_mean(t),
             "polarisation": metrics.polarisation(t),
             "density": metrics.density(t, self.params.density_threshold),
-            "mean_interop": float(metrics.row_means(self.world.interop).mean()),
+            "mean_interop": metrics.off_diagonal_mean(self.world.interop),
             "aid_total_eur_bn": float(self.world.aid.sum()),
         }
         for a, b in inp.focal_pairs:

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.catalogue import TERMS, ActionKind
-from sim.threat import perceived_threat, shared_from_sources, threat_share, threat_sources
+from sim.threat import (perceived_threat, shared_from_sources, shared_with_partners, threat_share,
+                        threat_sources)
 from sim.world import World
 
 POLICY_TERMS: dict[str, dict[str, float]] = {
@@ -125,13 +126,14 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
 
     out_k, out_j, out_i, out_m = [], [], [], []
     if acting.size:
-        a_rows = np.arange(acting.size)[:, None]
         cand = _horizon(world, acting, p.partner_horizon)                # (A, H) partners
         who = (acting[:, None], cand)
-        share = threat_share(theta, shared_from_sources(sub, acting))
+        own = theta.max(axis=1)[cand]                              # partner's largest threat
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(own > 0, shared_with_partners(sub, acting, cand) / own, 0.0)
         feats = np.stack([
             trust[who],
-            share[a_rows, cand],
+            np.clip(share, 0.0, 1.0),
             1.0 - np.exp(-world.recent[who]),
             need[cand],
             1.0 - np.exp(-world.interop[who]),

@@ -22,8 +22,12 @@ import numpy as np
 def perceived_threat(trust: np.ndarray, capability: np.ndarray, proximity: np.ndarray,
                      neutral: float = 0.5) -> np.ndarray:
     """``Theta[i, j]``: the threat i feels from j; zero on the diagonal and for trusted states."""
-    intent = np.clip((neutral - trust) / neutral, 0.0, 1.0)
-    theta = intent * capability[None, :] * proximity
+    theta = np.subtract(neutral, trust)          # in place from here: no N x N temporaries
+    theta /= neutral
+    np.maximum(theta, 0.0, out=theta)
+    np.minimum(theta, 1.0, out=theta)           # intent, in [0, 1]
+    theta *= capability[None, :]
+    theta *= proximity
     np.fill_diagonal(theta, 0.0)
     return theta
 
@@ -65,10 +69,24 @@ def shared_from_sources(sub: np.ndarray, rows: np.ndarray | None = None,
     if sub.shape[1] == 0 or rows.size == 0 or cols.size == 0:
         return np.zeros((rows.size, cols.size))
     a, b = sub[rows].T, sub[cols].T                        # (K, R), (K, C), contiguous
-    out = np.zeros((rows.size, cols.size))
-    for k in range(sub.shape[1]):                           # K <= threat_sources_max
-        out += np.minimum(a[k][:, None], b[k][None, :])
+    # summed over sources in order (K <= threat_sources_max), as a loop would
+    out = np.minimum(a[:, :, None], b[:, None, :]).sum(axis=0)
     out[rows[:, None] == cols[None, :]] = 0.0
+    return out
+
+
+def shared_with_partners(sub: np.ndarray, rows: np.ndarray, partners: np.ndarray) -> np.ndarray:
+    """Shared threat ``S[rows[a], partners[a, c]]`` from ``sub = Theta[:, sources]`` (N x K).
+
+    The same sums as :func:`shared_from_sources`, for each row's own partners
+    only (an A x H table instead of A x N); zero where a partner is the row itself.
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    if sub.shape[1] == 0 or partners.size == 0:
+        return np.zeros(partners.shape)
+    a, b = sub[rows].T, sub.T[:, partners]                  # (K, A), (K, A, H)
+    out = np.minimum(a[:, :, None], b).sum(axis=0)          # summed over sources in order
+    out[partners == rows[:, None]] = 0.0
     return out
 
 

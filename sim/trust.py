@@ -22,7 +22,17 @@ def expected_trust(r: np.ndarray, s: np.ndarray, prior: np.ndarray,
     ``k`` is ``kappa`` plus any settled prior knowledge of the pair (the scenario's
     initial ``confidence``), see :class:`sim.world.World`.
     """
-    return (strength * prior + r) / (strength + r + s)
+    return trust_from_mass(r, s, strength * prior, strength)
+
+
+def trust_from_mass(r: np.ndarray, s: np.ndarray, prior_mass: np.ndarray,
+                    strength: float | np.ndarray) -> np.ndarray:
+    """:func:`expected_trust` with the prior's mass ``k * prior`` given (constant in a run)."""
+    total = r + strength
+    total += s
+    out = r + prior_mass
+    out /= total
+    return out
 
 
 def uncertainty(r: np.ndarray, s: np.ndarray, kappa: float,
@@ -61,8 +71,10 @@ def evidence_from_trust(trust: np.ndarray, confidence: np.ndarray, prior: np.nda
 
 def add_signed(r: np.ndarray, s: np.ndarray, delta: np.ndarray) -> None:
     """Add a signed evidence matrix in place: positive parts to ``r``, negative to ``s``."""
-    np.add(r, np.maximum(delta, 0.0), out=r)
-    np.subtract(s, np.minimum(delta, 0.0), out=s)
+    part = np.maximum(delta, 0.0)
+    r += part
+    np.minimum(delta, 0.0, out=part)
+    s -= part
 
 
 def institutional_memory(layers: list[tuple[np.ndarray, float]], step: int) -> np.ndarray:

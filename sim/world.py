@@ -28,7 +28,7 @@ import numpy as np
 from sim.catalogue import ActionKind
 from sim.parameters import Parameters
 from sim.trust import (add_signed, evidence_from_trust, expected_trust, institutional_memory,
-                       retention, uncertainty)
+                       retention, trust_from_mass, uncertainty)
 
 OPEN_ENDED = np.iinfo(np.int64).max // 2
 """Expiry step of an institution with no end date."""
@@ -93,7 +93,8 @@ class World:
             k.name: np.full((n, n), -1, dtype=np.int64)
             for k in catalogue.values() if k.institution}
         self._inst: np.ndarray | None = None
-        self._inst_valid_until = 0
+        self._inst_dirty: list[np.ndarray] = []                # flat pairs to recompute
+        self._inst_expiring: dict[int, list[np.ndarray]] = {}  # step -> flat pairs lapsing then
         self._keep: tuple[np.ndarray, np.ndarray] | None = None
         self.interop = np.zeros((n, n))
         self.recent = np.zeros((n, n))       # positive evidence i received from j lately
@@ -107,22 +108,52 @@ class World:
     # --- reading -------------------------------------------------------------------------
     @property
     def trust(self) -> np.ndarray:
-        """Expected trust T (N x N); cached until evidence changes. Do not modify."""
+        """Expected trust T (N x N), cached. Do not modify it, and copy it to keep it:
+        a single action updates the cached array in place (its changed columns)."""
         if self._trust is None:
-            self._trust = expected_trust(self.r, self.s, self.prior, self.strength)
+            if "prior_mass" not in self.cache:
+                self.cache["prior_mass"] = self.strength * self.prior
+            self._trust = trust_from_mass(self.r, self.s, self.cache["prior_mass"], self.strength)
             np.fill_diagonal(self._trust, 1.0)
         return self._trust
 
     @property
     def inst(self) -> np.ndarray:
-        """Institutional memory of each pair from its live institutions, in [0, 1)."""
-        if self._inst is None or self.step >= self._inst_valid_until:
+        """Institutional memory of each pair from its live institutions, in [0, 1).
+
+        Kept up to date pair by pair: only pairs whose institutions opened, ended
+        or lapsed since the last read are recomputed (with the retention rates
+        that follow from them), not the whole N x N table.
+        """
+        due = [e for e in self._inst_expiring if e <= self.step]
+        for e in due:
+            self._inst_dirty.extend(self._inst_expiring.pop(e))
+        if self._inst is None:
             self._inst = self.institutions_live(self.step)
-            live = [exp[exp > self.step] for exp in self.layers.values()]
-            self._inst_valid_until = min((int(x.min()) for x in live if x.size),
-                                         default=OPEN_ENDED)
             self._keep = None
+            self._inst_dirty.clear()
+        elif self._inst_dirty:
+            flat = np.unique(np.concatenate(self._inst_dirty))
+            self._inst_dirty.clear()
+            rows, cols = np.divmod(flat, self.n)
+            live = institutional_memory(
+                [(exp[rows, cols], self.catalogue[name].inst_strength)
+                 for name, exp in self.layers.items()], self.step)
+            self._inst.ravel()[flat] = live
+            if self._keep is not None:
+                keep_pos, keep_neg = retention(self.params.lam, self.params.neg_memory, live)
+                self._keep[0].ravel()[flat] = keep_pos
+                self._keep[1].ravel()[flat] = keep_neg
         return self._inst
+
+    def _layers_changed(self, rows: np.ndarray, cols: np.ndarray,
+                        expiry: int | None = None) -> None:
+        """Note pairs whose institution layers changed now (and when they lapse)."""
+        flat = (np.asarray(rows, dtype=np.intp) * self.n
+                + np.asarray(cols, dtype=np.intp)).ravel()
+        self._inst_dirty.append(flat)
+        if expiry is not None and expiry < OPEN_ENDED:
+            self._inst_expiring.setdefault(int(expiry), []).append(flat)
 
     @property
     def uncertainty(self) -> np.ndarray:
@@ -134,11 +165,24 @@ class World:
     def _changed(self) -> None:
         self._trust = None
 
-    def _commit(self, delta: np.ndarray) -> None:
-        """Add a signed evidence matrix (self-evidence is not kept)."""
+    def _commit(self, delta: np.ndarray, cols: np.ndarray | None = None) -> None:
+        """Add a signed evidence matrix (self-evidence is not kept).
+
+        ``cols``: the only columns where ``delta`` may be non-zero; then only they
+        are updated, and cached trust is refreshed in those columns instead of
+        being recomputed in full (same values either way).
+        """
         np.fill_diagonal(delta, 0.0)
-        add_signed(self.r, self.s, delta)
-        self._changed()
+        if cols is None or self._trust is None:
+            add_signed(self.r, self.s, delta)
+            self._changed()
+            return
+        r, s = self.r[:, cols], self.s[:, cols]
+        add_signed(r, s, delta[:, cols])
+        self.r[:, cols], self.s[:, cols] = r, s
+        t = expected_trust(r, s, self.prior[:, cols], self.strength[:, cols])
+        t[cols, np.arange(cols.size)] = 1.0
+        self._trust[:, cols] = t
 
     # --- time ----------------------------------------------------------------------------
     def begin_step(self, step: int) -> None:
@@ -191,6 +235,7 @@ class World:
             w = self.weight(kind, None, action.magnitude)
             delta = self._joint_evidence(kind, parts, w, vis, action.target)
             self._joint_side_effects(kind, parts, w, action.duration_steps)
+            touched = parts
         else:
             j = int(action.actor)
             w = self.weight(kind, j, action.magnitude)
@@ -208,7 +253,10 @@ class World:
                 self._disclose(delta, j, action.recipients, vis, kind.observer)
             if action.target is not None and kind.target_threat:
                 self._target_evidence(delta, np.array([j]), action.target, w, vis, kind)
-        self._commit(delta)
+            touched = np.array([j, *action.recipients], dtype=np.intp)
+        # one action's evidence is about its actor, recipients or participants only:
+        # their columns of the evidence (views of them) are all that change
+        self._commit(delta, np.unique(touched))
         return Applied(w, warnings)
 
     def _directed_evidence(self, delta: np.ndarray, kind: ActionKind, j: int, i: int,
@@ -306,7 +354,7 @@ class World:
         block = np.ix_(parts, parts)
         layer[block] = np.maximum(layer[block], expiry)
         layer[parts, parts] = -1
-        self._inst = None
+        self._layers_changed(parts[:, None], parts[None, :], expiry)
 
     def lapse_steps(self, kind: ActionKind) -> int | None:
         """A kind's lapse (stated in months) in steps of this world's calendar."""
@@ -319,7 +367,7 @@ class World:
         for name, layer in self.layers.items():
             if self.catalogue[name].institution == institution:
                 layer[block] = np.minimum(layer[block], self.step)
-        self._inst = None
+        self._layers_changed(parts[:, None], parts[None, :])
 
     # --- many endogenous actions at once -------------------------------------------------
     def kind_table(self) -> dict[str, np.ndarray]:
@@ -385,14 +433,18 @@ class World:
             ob = np.concatenate([obs[public], obs[both]])
             nm = np.concatenate([norm[public], norm[both]])
             # observer o learns about `judged` in proportion to its view of `partner`
-            contrib = coef * (ob * (2.0 * self.trust[:, partner] - 1.0) - nm)   # (N, A)
+            # coef * (ob * (2 T[o, partner] - 1) - nm), as one product and one shift
+            contrib = self.trust[:, partner] * (2.0 * coef * ob)                # (N, A)
+            contrib -= coef * (ob + nm)
             cols = np.arange(judged.size)
             contrib[judged, cols] = 0.0        # the two parties of an action do not
             contrib[partner, cols] = 0.0       # observe it as third parties
             if np.unique(judged).size == judged.size:
                 delta[:, judged] += contrib
-            else:
-                np.add.at(delta.T, judged, contrib.T)
+            else:                              # sum the columns of each judged state
+                flat = (np.arange(self.n)[:, None] * self.n + judged[None, :]).ravel()
+                delta += np.bincount(flat, weights=contrib.ravel(),
+                                     minlength=self.n * self.n).reshape(self.n, self.n)
         covert = (vis == 0.0) & (obs != 0.0)
         if covert.any():
             np.add.at(self.covert, (j[covert], i[covert]), (w * obs)[covert])
@@ -405,7 +457,7 @@ class World:
             layer = self.layers[kind.name]
             layer[j[sel], i[sel]] = np.maximum(layer[j[sel], i[sel]], expiry)
             layer[i[sel], j[sel]] = np.maximum(layer[i[sel], j[sel]], expiry)
-            self._inst = None
+            self._layers_changed(np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]], expiry)
         for kind_pos in np.unique(k[kt["ends"][k]]):
             sel = k == kind_pos
             ended = self.catalogue[kt["names"][kind_pos]].ends_institution
@@ -413,7 +465,7 @@ class World:
                 if self.catalogue[name].institution == ended:
                     layer[j[sel], i[sel]] = np.minimum(layer[j[sel], i[sel]], self.step)
                     layer[i[sel], j[sel]] = np.minimum(layer[i[sel], j[sel]], self.step)
-            self._inst = None
+            self._layers_changed(np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]])
         need = w * kt["need"][k]
         if need.any():
             np.add.at(self.need, i, need)

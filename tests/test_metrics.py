@@ -39,6 +39,12 @@ def test_row_and_column_means_exclude_the_diagonal(trust):
     assert metrics.col_means(trust)[2] == pytest.approx(trust[:, 2][mask[:, 2]].mean())
 
 
+def test_off_diagonal_mean_is_the_mean_over_ordered_pairs(trust):
+    mask = ~np.eye(6, dtype=bool)
+    assert metrics.off_diagonal_mean(trust) == pytest.approx(trust[mask].mean(), rel=1e-14)
+    assert metrics.off_diagonal_mean(trust) == pytest.approx(metrics.row_means(trust).mean(), rel=1e-14)
+
+
 def test_spearman_matches_scipy_with_ties():
     from scipy.stats import spearmanr
     a = [42.1, 17.1, 6.6, 3.7, 3.5, 3.0]

@@ -45,3 +45,44 @@ def test_trust_and_uncertainty_stay_finite_and_inside(steps, trust0, conf0):
         assert np.all((T > 0) & (T < 1)), T
         assert np.all((U > 0) & (U <= 1)), U
         assert np.all(w.r >= 0) and np.all(w.s >= 0)
+
+
+INSTITUTION_KINDS = [k for k in KINDS if CATALOGUE[k].institution or CATALOGUE[k].ends_institution]
+BATCHABLE_INSTITUTION_KINDS = [k for k in INSTITUTION_KINDS if CATALOGUE[k].endogenous]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 20),  # step gap, so institutions lapse in between
+                          st.lists(st.tuples(st.sampled_from(INSTITUTION_KINDS),
+                                             st.integers(0, N - 1), st.integers(0, N - 1)),
+                                   max_size=3),
+                          st.lists(st.tuples(st.sampled_from(BATCHABLE_INSTITUTION_KINDS),
+                                             st.integers(0, N - 1), st.integers(0, N - 1)),
+                                   max_size=3)),
+                min_size=1, max_size=10))
+def test_institutional_memory_kept_pair_by_pair_equals_a_full_recount(steps):
+    """The world updates ``inst`` and the retention rates only for pairs whose
+    institutions opened, ended or lapsed; the result must equal recounting every layer."""
+    from sim.trust import retention
+
+    w = make_world(n=N)
+    kt = w.kind_table()
+    t = 0
+    for gap, single, batch in steps:
+        t += gap
+        w.begin_step(t)
+        assert np.array_equal(w.inst, w.institutions_live(t))
+        keep_pos, keep_neg = retention(w.params.lam, w.params.neg_memory, w.institutions_live(t))
+        assert np.array_equal(w._keep[0], keep_pos) and np.array_equal(w._keep[1], keep_neg)
+        for kind, a, b in single:
+            if a != b:
+                w.apply(Action(kind, participants=(a, b)) if CATALOGUE[kind].is_joint
+                        else Action(kind, actor=a, recipients=(b,)))
+        pairs = [(kind, a, b) for kind, a, b in batch if a != b]
+        if pairs:
+            w.apply_batch(np.array([w.kind_index(k) for k, _, _ in pairs]),
+                          np.array([a for _, a, _ in pairs]), np.array([b for _, _, b in pairs]),
+                          np.ones(len(pairs)))
+        assert kt is w.kind_table()
+    w.begin_step(t + 1000)                     # everything with a lapse has lapsed
+    assert np.array_equal(w.inst, w.institutions_live(t + 1000))
