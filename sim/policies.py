@@ -155,8 +155,8 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
             valid[:, ki] &= trust[who] >= theta_gate
         for ki, name in tab["single"]:
             valid[:, ki] &= world.layers[name][who] <= world.step        # not already live
-        logits = np.where(valid, util / p.choice_temperature, -np.inf).reshape(acting.size, -1)
-        rows_, flat = _sample_rows(logits, acts_per, rng)                # flat = k * H + c
+        rows_, flat = _sample_rows(util.reshape(acting.size, -1) / p.choice_temperature,
+                                   valid.reshape(acting.size, -1), acts_per, rng)  # k * H + c
         if flat.size:
             ki, col = np.divmod(flat, h)
             partner = cand[rows_, col]
@@ -200,37 +200,46 @@ def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
     return cand
 
 
-def _sample_rows(logits: np.ndarray, counts: np.ndarray, rng: np.random.Generator
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sample ``counts[a]`` distinct columns of each row with softmax probabilities.
+def _sample_rows(logits: np.ndarray, valid: np.ndarray, counts: np.ndarray,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Sample ``counts[a]`` distinct valid columns of each row with softmax probabilities.
 
-    Contiguous row-wise operations: one uniform draw per row and an inverse-CDF
-    look-up; rows taking more than one action draw the rest one at a time
-    without replacement. Rows with no finite logit take nothing. Returns
-    (rows, columns) of the picks.
+    Works on the valid entries only, laid end to end (exponentials of the
+    invalid ones would be zeros, and a slow path of ``exp``): one uniform draw
+    per row and an inverse-CDF look-up in the running sum; rows taking more
+    than one action draw the rest one at a time without replacement. Rows with
+    no valid entry take nothing. Returns (rows, columns) of the picks.
     """
-    top = logits.max(axis=1)
-    live = np.isfinite(top)
-    if not live.any():
+    n_rows, width = logits.shape
+    idx = np.flatnonzero(valid)                              # row-major: rows in order
+    if idx.size == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    weights = np.exp(logits - np.where(live, top, 0.0)[:, None])       # exp(-inf) = 0
-    cum = np.cumsum(weights, axis=1)
-    u = rng.random(logits.shape[0]) * cum[:, -1]
-    first = np.minimum((cum <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
-    rows = np.flatnonzero(live)
-    cols = first[rows]
+    u = rng.random(n_rows)                                   # one draw per row, live or not
+    row_of = idx // width
+    per_row = np.bincount(row_of, minlength=n_rows)
+    rows = np.flatnonzero(per_row)
+    starts = np.cumsum(per_row)[rows] - per_row[rows]        # each live row's first entry
+    ends = starts + per_row[rows]
+    vals = logits.ravel()[idx]
+    top = np.maximum.reduceat(vals, starts)
+    weights = np.exp(vals - np.repeat(top, per_row[rows]))
+    cum = np.cumsum(weights)
+    before = np.where(starts > 0, cum[starts - 1], 0.0)      # running sum before each row
+    target = before + u[rows] * (cum[ends - 1] - before)
+    pick = np.minimum(np.searchsorted(cum, target, side="right"), ends - 1)
+    cols = idx[pick] - rows * width
     extra_rows, extra_cols = [], []
-    for a in np.flatnonzero(live & (counts > 1)):
-        w = weights[a].copy()
-        w[first[a]] = 0.0
-        for _ in range(int(counts[a]) - 1):
+    for r in np.flatnonzero(counts[rows] > 1):
+        w = weights[starts[r]:ends[r]].copy()
+        w[pick[r] - starts[r]] = 0.0
+        for _ in range(int(counts[rows[r]]) - 1):
             c = np.cumsum(w)
             if c[-1] <= 0.0:
                 break
-            col = min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), w.size - 1)
-            extra_rows.append(int(a))
-            extra_cols.append(col)
-            w[col] = 0.0
+            at = min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), w.size - 1)
+            extra_rows.append(int(rows[r]))
+            extra_cols.append(int(idx[starts[r] + at] - rows[r] * width))
+            w[at] = 0.0
     if extra_rows:
         rows = np.concatenate([rows, extra_rows])
         cols = np.concatenate([cols, extra_cols])

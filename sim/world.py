@@ -432,19 +432,24 @@ class World:
                                    (vis * p.observer_weight * w)[both]])
             ob = np.concatenate([obs[public], obs[both]])
             nm = np.concatenate([norm[public], norm[both]])
-            # observer o learns about `judged` in proportion to its view of `partner`
-            # coef * (ob * (2 T[o, partner] - 1) - nm), as one product and one shift
-            contrib = self.trust[:, partner] * (2.0 * coef * ob)                # (N, A)
-            contrib -= coef * (ob + nm)
-            cols = np.arange(judged.size)
-            contrib[judged, cols] = 0.0        # the two parties of an action do not
-            contrib[partner, cols] = 0.0       # observe it as third parties
-            if np.unique(judged).size == judged.size:
-                delta[:, judged] += contrib
-            else:                              # sum the columns of each judged state
-                flat = (np.arange(self.n)[:, None] * self.n + judged[None, :]).ravel()
-                delta += np.bincount(flat, weights=contrib.ravel(),
-                                     minlength=self.n * self.n).reshape(self.n, self.n)
+            # observer o learns about `judged` in proportion to its view of `partner`:
+            #   coef * (ob * (2 T[o, partner] - 1) - nm)
+            #   = T[o, partner] * 2 coef ob  -  coef (ob + nm),
+            # summed over the actions of each judged state: the first term is one
+            # matrix product over the distinct partners, the second a column shift
+            n = self.n
+            seen = np.zeros(n, dtype=bool)
+            seen[partner] = True
+            partners = np.flatnonzero(seen)                     # distinct partners, sorted
+            which = (np.cumsum(seen) - 1)[partner]              # position of each in them
+            mix = np.bincount(which * n + judged, weights=2.0 * coef * ob,
+                              minlength=partners.size * n).reshape(partners.size, n)
+            delta += self.trust[:, partners] @ mix
+            delta -= np.bincount(judged, weights=coef * (ob + nm), minlength=n)[None, :]
+            # the two parties of an action do not observe it as third parties: take back
+            # what the partner was given (T[partner, partner] = 1); the judged state's own
+            # share is on the diagonal, which _commit clears
+            np.add.at(delta, (partner, judged), -coef * (ob - nm))
         covert = (vis == 0.0) & (obs != 0.0)
         if covert.any():
             np.add.at(self.covert, (j[covert], i[covert]), (w * obs)[covert])

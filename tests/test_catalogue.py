@@ -97,3 +97,32 @@ def test_batch_path_equals_the_single_action_path(name):
     for attr in ("r", "s", "interop", "recent", "covert", "aid", "need"):
         assert np.allclose(getattr(one, attr), getattr(batch, attr)), attr
     assert np.allclose(one.inst, batch.inst)
+
+
+def test_a_batch_of_many_actions_sums_their_single_action_evidence():
+    """Many endogenous actions in one batch - repeated actors, repeated partners, several
+    kinds - give the sum of the evidence each would give alone from the same state."""
+    import copy
+    rng = np.random.default_rng(11)
+    kinds = [n for n, k in CATALOGUE.items() if k.endogenous] + ["military_aid"]
+    base = make_world(n=7, trust=0.5, confidence=3.0, gdp=[50, 100, 200, 400, 800, 30, 60])
+    base.r += rng.uniform(0, 3, base.r.shape)
+    base.s += rng.uniform(0, 3, base.s.shape)
+    base._changed()
+    base.begin_step(1)
+    acts = []
+    for _ in range(25):
+        a, b = rng.choice(7, size=2, replace=False)
+        acts.append((str(rng.choice(kinds)), int(a), int(b), float(rng.uniform(0.2, 2.0))))
+    total = np.zeros_like(base.r)
+    for name, a, b, mag in acts:
+        one = copy.deepcopy(base)
+        one.apply_batch(np.array([one.kind_index(name)]), np.array([a]), np.array([b]),
+                        np.array([mag]))
+        total += (one.r - base.r) - (one.s - base.s)
+    batch = copy.deepcopy(base)
+    batch.apply_batch(np.array([batch.kind_index(n) for n, _, _, _ in acts]),
+                      np.array([a for _, a, _, _ in acts]), np.array([b for _, _, b, _ in acts]),
+                      np.array([m for _, _, _, m in acts]))
+    assert np.abs(total).max() > 0.1
+    assert np.allclose((batch.r - base.r) - (batch.s - base.s), total, rtol=0, atol=1e-12)
