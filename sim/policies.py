@@ -184,7 +184,8 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
 
 def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
     """The partners each acting state weighs this step: all others, or its ``horizon`` most
-    relevant ones (trust + proximity + interoperability + recent contact), in index order.
+    relevant ones (trust + proximity + interoperability + recent contact; among equally
+    relevant ones the lowest indices), in index order.
 
     With N <= horizon every state is a candidate (itself is masked later), so
     results do not depend on the horizon for scenarios of that size.
@@ -195,9 +196,14 @@ def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
     rel = (world.trust[acting] + world.proximity[acting]
            + (1.0 - np.exp(-world.interop[acting])) + (1.0 - np.exp(-world.recent[acting])))
     rel[np.arange(acting.size), acting] = -np.inf
-    cand = np.argpartition(-rel, horizon - 1, axis=1)[:, :horizon]
-    cand.sort(axis=1)
-    return cand
+    # the `horizon` largest of each row; ties at the cut go to the lowest indices
+    cut = np.partition(rel, n - horizon, axis=1)[:, n - horizon, None]
+    above = rel > cut
+    tied = rel == cut
+    room = horizon - above.sum(axis=1, keepdims=True)
+    take = above | (tied & (np.cumsum(tied, axis=1) <= room))
+    flat = np.flatnonzero(take).reshape(acting.size, horizon)     # row-major: index order
+    return flat - (np.arange(acting.size) * n)[:, None]
 
 
 def _sample_rows(logits: np.ndarray, valid: np.ndarray, counts: np.ndarray,
@@ -256,7 +262,7 @@ def _crisis_aid(world: World, theta: np.ndarray, sub: np.ndarray, deciders: np.n
     givers = deciders[policies != POLICIES.index("scripted")]
     if needy.size == 0 or givers.size == 0:
         return empty
-    trust = world.trust[np.ix_(givers, needy)]
+    trust = world.trust[:, needy][givers]                    # few columns first: cheaper
     share = threat_share(theta, shared_from_sources(sub, givers, needy), needy)
     motive = (np.maximum(0.0, 2.0 * trust - 1.0) ** p.aid_trust_exponent
               * share ** p.aid_threat_exponent)

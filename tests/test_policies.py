@@ -44,3 +44,25 @@ def test_same_generator_state_same_picks():
     a = _sample_rows(logits, valid, counts, np.random.default_rng(9))
     b = _sample_rows(logits, valid, counts, np.random.default_rng(9))
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_attention_horizon_keeps_the_most_relevant_partners_ties_to_lower_indices():
+    import sys
+    sys.path.insert(0, "tests")
+    from helpers import make_world
+    from sim.policies import _horizon
+
+    n, horizon = 30, 8
+    w = make_world(n=n)
+    rng = np.random.default_rng(4)
+    w.proximity = np.round(rng.random((n, n)), 1)          # coarse values: many ties
+    w.interop[:, :5] = 1.0
+    acting = np.array([0, 3, 17, 29])
+    got = _horizon(w, acting, horizon)
+    rel = (w.trust + w.proximity + (1 - np.exp(-w.interop)) + (1 - np.exp(-w.recent)))[acting]
+    rel[np.arange(acting.size), acting] = -np.inf
+    for a, row in enumerate(rel):
+        order = np.argsort(-row, kind="stable")             # ties: lower index first
+        assert list(got[a]) == sorted(order[:horizon])
+        assert acting[a] not in got[a]
+    assert _horizon(w, acting, n).shape == (acting.size, n)  # everyone when N <= horizon

@@ -73,7 +73,7 @@ def preload_modules(evaluate: str) -> list[str]:
 def spawn_safe_main() -> Iterator[None]:
     """Hide the caller's ``__main__`` from child processes while they start.
 
-    With the spawn start method a child re-imports the parent's main script;
+    With the spawn and forkserver start methods a child re-imports the parent's main script;
     a script (or notebook export) that calls ``run_sweep`` without an
     ``if __name__ == "__main__":`` guard would then start the sweep again in
     every worker. Workers need nothing from ``__main__`` - they import the

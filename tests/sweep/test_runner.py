@@ -263,7 +263,7 @@ print("DONE", len(read_runs(folder)))
 
 
 def test_unguarded_script_and_python_c_do_not_respawn_the_sweep(write_sweep, tmp_path):
-    """No ``if __name__ == "__main__"`` guard: spawn must not re-run the caller."""
+    """No ``if __name__ == "__main__"`` guard: starting workers must not re-run the caller."""
     path = write_sweep(grid_sweep(levels=3))
     script = tmp_path / "notebook_like.py"
     script.write_text(SCRIPT.format(path=str(path), toy=TOY))
@@ -271,11 +271,35 @@ def test_unguarded_script_and_python_c_do_not_respawn_the_sweep(write_sweep, tmp
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("DONE") == 1 and "DONE 18" in res.stdout
     assert "sweep: 18/18 runs" in res.stderr  # plain progress lines when not on a terminal
+    manifest = json.loads((path.parent / "sweep_results" / "manifest.json").read_text())
+    assert manifest["backend"]["start_method"] == "fork"  # a single-threaded script forks
     shutil.rmtree(path.parent / "sweep_results")
     res = subprocess.run([PY, "-c", SCRIPT.format(path=str(path), toy=TOY)], cwd=tmp_path,
                          capture_output=True, text=True, timeout=90)
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("DONE") == 1
+
+
+THREADED_SCRIPT = """
+import json, threading
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()  # a second thread: no fork
+""" + SCRIPT + """
+print("METHOD", json.loads((folder / "manifest.json").read_text())["backend"]["start_method"])
+stop.set()
+"""
+
+
+def test_unguarded_threaded_script_uses_the_fork_server_and_does_not_respawn(write_sweep, tmp_path):
+    """With another thread running the pool must not fork; the fork server's workers
+    must not re-run the unguarded script either."""
+    path = write_sweep(grid_sweep(levels=3))
+    script = tmp_path / "threaded.py"
+    script.write_text(THREADED_SCRIPT.format(path=str(path), toy=TOY))
+    res = subprocess.run([PY, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=90)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count("DONE") == 1 and "DONE 18" in res.stdout
+    assert "METHOD forkserver" in res.stdout
 
 
 def test_runs_inside_a_jupyter_notebook(write_sweep, tmp_path):
@@ -289,6 +313,8 @@ def test_runs_inside_a_jupyter_notebook(write_sweep, tmp_path):
     client.execute()
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream")
     assert "DONE 18" in text
+    manifest = json.loads((path.parent / "sweep_results" / "manifest.json").read_text())
+    assert manifest["backend"]["start_method"] == "forkserver"  # a kernel runs threads: no fork
 
 
 def test_an_outcome_expanded_into_several_columns(write_sweep):
