@@ -306,13 +306,17 @@ LOCAL_CLUSTER_CONFIG = {
 """Dask settings of a LocalCluster this backend starts (a cluster the user starts is left alone)."""
 
 
-def _preload_forkserver(evaluate: str) -> None:
-    """Let the fork server that Dask's nannies use import Dask and the model once."""
-    from distributed.utils import get_mp_context
+def _start_fork_server(evaluate: str) -> None:
+    """Start the fork server that Dask's nannies will use, preloading Dask and the model.
 
-    context = get_mp_context()  # Dask sets its own preload list on first use; ours extends it
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["distributed"] + preload_modules(evaluate))
+    Started before this process imports Dask and starts the scheduler, so that
+    the two happen at the same time. (If a fork server already runs in this
+    process, it is reused as it is.)"""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["distributed"] + preload_modules(evaluate))
+    forkserver.ensure_running()
 
 
 class DaskBackend(Backend):
@@ -338,6 +342,8 @@ class DaskBackend(Backend):
 
     def start(self, evaluate: str) -> None:
         """Start or connect to the cluster."""
+        if self.target == "local" and "forkserver" in multiprocessing.get_all_start_methods():
+            _start_fork_server(evaluate)
         import dask
         from distributed import Client, LocalCluster
 
@@ -352,7 +358,6 @@ class DaskBackend(Backend):
                 if threads:
                     self._cluster = LocalCluster(n_workers=1, threads_per_worker=n, processes=False, **quiet)
                 else:
-                    _preload_forkserver(evaluate)
                     self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, **quiet)
             self.client = Client(self._cluster)
             self._own_client = True
