@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.catalogue import CATALOGUE
+from sim.trust import expected_trust
 from sim.world import Action
 from helpers import make_world
 
@@ -39,6 +40,11 @@ def test_trust_and_uncertainty_stay_finite_and_inside(steps, trust0, conf0):
         w.begin_step(t)
         for a in batch:
             w.apply(a)
+            # a single action refreshes only its columns of the cached trust: it must
+            # equal trust recomputed from all the evidence, bit for bit
+            fresh = expected_trust(w.r, w.s, w.prior, w.strength)
+            np.fill_diagonal(fresh, 1.0)
+            assert np.array_equal(w.trust, fresh)
         off = ~np.eye(N, dtype=bool)
         T, U = w.trust[off], w.uncertainty[off]
         assert np.all(np.isfinite(T)) and np.all(np.isfinite(U))
