@@ -92,9 +92,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    boltz = time_boltzmann(repeat=args.repeat)
-    t40, a40 = time_ours(40, 120, args.repeat)
-    t193, a193 = time_ours(193, 600, args.repeat, snapshot_interval=12)
+    # the cases take turns, `repeat` rounds, and each keeps its best: on a shared host
+    # whose speed changes from one minute to the next, all three see the same quiet spells
+    boltz, t40, t193 = float("inf"), float("inf"), float("inf")
+    for _ in range(args.repeat):
+        boltz = min(boltz, time_boltzmann(repeat=1))
+        t, a40 = time_ours(40, 120, 1)
+        t40 = min(t40, t)
+        t, a193 = time_ours(193, 600, 1, snapshot_interval=12)
+        t193 = min(t193, t)
     us40 = t40 / (40 * 120) * 1e6
     us193 = t193 / (193 * 600) * 1e6
     print(f"Mesa Boltzmann wealth (100 agents x 200 steps): {boltz:8.2f} us per agent-step")

@@ -299,6 +299,11 @@ LOCAL_CLUSTER_CONFIG = {
     # the statistical profiler samples every worker's stack 100 times a second, holding
     # the GIL; useful on a dashboard, pure cost to a sweep that has none
     "distributed.worker.profile.enabled": False,
+    # the event loop's latency tick (20 ms), system monitor (500 ms) and memory monitor
+    # (100 ms) each take the GIL from the running task; measured 10-15 % of a short run
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
     # workers forked from a server that has imported the model once, instead of each
     # spawned worker importing Dask, numpy, pandas and Mesa itself
     "distributed.worker.multiprocessing-method": "forkserver",

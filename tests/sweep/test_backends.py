@@ -83,12 +83,13 @@ def test_a_forked_child_does_not_keep_the_folder_locked(tmp_path):
         store.release()
 
 
-def test_local_cluster_workers_run_without_the_profiler():
+def test_local_cluster_workers_run_without_the_profiler_and_with_slow_monitors():
     backend = DaskBackend("local", 1)
     backend.start(TOY)
     try:
-        setting = backend.client.run(
-            lambda: __import__("dask").config.get("distributed.worker.profile.enabled"))
-        assert list(setting.values()) == [LOCAL_CLUSTER_CONFIG["distributed.worker.profile.enabled"]] == [False]
+        for key, value in LOCAL_CLUSTER_CONFIG.items():
+            setting = backend.client.run(lambda key=key: __import__("dask").config.get(key))
+            assert list(setting.values()) == [value], key
+        assert LOCAL_CLUSTER_CONFIG["distributed.worker.profile.enabled"] is False
     finally:
         backend.close()
