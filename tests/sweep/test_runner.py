@@ -262,14 +262,20 @@ print("DONE", len(read_runs(folder)))
 """
 
 
-def test_unguarded_script_and_python_c_do_not_respawn_the_sweep(write_sweep, tmp_path):
-    """No ``if __name__ == "__main__"`` guard: starting workers must not re-run the caller."""
-    path = write_sweep(grid_sweep(levels=3))
-    script = tmp_path / "notebook_like.py"
-    script.write_text(SCRIPT.format(path=str(path), toy=TOY))
+def run_unguarded(template: str, path: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run ``template`` (a script without a main guard) as a file; check it swept once."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(template.format(path=str(path), toy=TOY))
     res = subprocess.run([PY, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=90)
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("DONE") == 1 and "DONE 18" in res.stdout
+    return res
+
+
+def test_unguarded_script_and_python_c_do_not_respawn_the_sweep(write_sweep, tmp_path):
+    """No ``if __name__ == "__main__"`` guard: starting workers must not re-run the caller."""
+    path = write_sweep(grid_sweep(levels=3))
+    res = run_unguarded(SCRIPT, path, tmp_path)
     assert "sweep: 18/18 runs" in res.stderr  # plain progress lines when not on a terminal
     manifest = json.loads((path.parent / "sweep_results" / "manifest.json").read_text())
     assert manifest["backend"]["start_method"] == "fork"  # a single-threaded script forks
@@ -293,12 +299,7 @@ stop.set()
 def test_unguarded_threaded_script_uses_the_fork_server_and_does_not_respawn(write_sweep, tmp_path):
     """With another thread running the pool must not fork; the fork server's workers
     must not re-run the unguarded script either."""
-    path = write_sweep(grid_sweep(levels=3))
-    script = tmp_path / "threaded.py"
-    script.write_text(THREADED_SCRIPT.format(path=str(path), toy=TOY))
-    res = subprocess.run([PY, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=90)
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.count("DONE") == 1 and "DONE 18" in res.stdout
+    res = run_unguarded(THREADED_SCRIPT, write_sweep(grid_sweep(levels=3)), tmp_path)
     assert "METHOD forkserver" in res.stdout
 
 
