@@ -155,8 +155,8 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
             valid[:, ki] &= trust[who] >= theta_gate
         for ki, name in tab["single"]:
             valid[:, ki] &= world.layers[name][who] <= world.step        # not already live
-        rows_, flat = _sample_rows(util.reshape(acting.size, -1) / p.choice_temperature,
-                                   valid.reshape(acting.size, -1), acts_per, rng)  # k * H + c
+        rows_, flat = _sample_rows(util.reshape(acting.size, -1), valid.reshape(acting.size, -1),
+                                   acts_per, rng, p.choice_temperature)        # flat = k * H + c
         if flat.size:
             ki, col = np.divmod(flat, h)
             partner = cand[rows_, col]
@@ -206,9 +206,11 @@ def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
     return flat - (np.arange(acting.size) * n)[:, None]
 
 
-def _sample_rows(logits: np.ndarray, valid: np.ndarray, counts: np.ndarray,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Sample ``counts[a]`` distinct valid columns of each row with softmax probabilities.
+def _sample_rows(utility: np.ndarray, valid: np.ndarray, counts: np.ndarray,
+                 rng: np.random.Generator, temperature: float = 1.0
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Sample ``counts[a]`` distinct valid columns of each row with probabilities
+    ``softmax(utility / temperature)`` over the row's valid columns.
 
     Works on the valid entries only, laid end to end (exponentials of the
     invalid ones would be zeros, and a slow path of ``exp``): one uniform draw
@@ -216,17 +218,16 @@ def _sample_rows(logits: np.ndarray, valid: np.ndarray, counts: np.ndarray,
     than one action draw the rest one at a time without replacement. Rows with
     no valid entry take nothing. Returns (rows, columns) of the picks.
     """
-    n_rows, width = logits.shape
+    n_rows, width = utility.shape
     idx = np.flatnonzero(valid)                              # row-major: rows in order
     if idx.size == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     u = rng.random(n_rows)                                   # one draw per row, live or not
-    row_of = idx // width
-    per_row = np.bincount(row_of, minlength=n_rows)
+    per_row = np.count_nonzero(valid, axis=1)
     rows = np.flatnonzero(per_row)
     starts = np.cumsum(per_row)[rows] - per_row[rows]        # each live row's first entry
     ends = starts + per_row[rows]
-    vals = logits.ravel()[idx]
+    vals = utility.ravel()[idx] / temperature
     top = np.maximum.reduceat(vals, starts)
     weights = np.exp(vals - np.repeat(top, per_row[rows]))
     cum = np.cumsum(weights)
