@@ -16,8 +16,15 @@ from sim.sweep.store import ResultStore
 from .conftest import TOY
 
 
-def test_fork_only_while_single_threaded():
-    assert pool_start_method() == "fork"  # pytest runs tests in the main thread only
+def test_fork_only_while_single_threaded(monkeypatch):
+    import sim.sweep.backends as backends
+    monkeypatch.setattr(backends.threading, "active_count", lambda: 1)
+    assert pool_start_method() == "fork"
+    monkeypatch.setattr(backends.threading, "active_count", lambda: 2)
+    assert pool_start_method() == "forkserver"
+
+
+def test_a_real_second_thread_means_no_fork():
     stop = threading.Event()
     helper = threading.Thread(target=stop.wait)
     helper.start()
@@ -26,7 +33,6 @@ def test_fork_only_while_single_threaded():
     finally:
         stop.set()
         helper.join()
-    assert pool_start_method() == "fork"
 
 
 def test_fork_server_preloads_the_worker_code_and_the_model():
@@ -35,23 +41,32 @@ def test_fork_server_preloads_the_worker_code_and_the_model():
     assert preload_modules("__main__:evaluate") == ["sim.sweep.worker"]
 
 
-def _worker_pid_and_model(_: int) -> tuple[int, bool]:
-    import sys
+FORKED_POOL = """
+import os, sys
+from sim.sweep.backends import LocalPoolBackend
+
+def pid_and_model(_):
     return os.getpid(), "tests.sweep.toy" in sys.modules
+
+backend = LocalPoolBackend(2)
+backend.start("tests.sweep.toy:evaluate")
+# the workers exist before any batch was submitted, and already hold the model
+started = len(backend._executor._processes)
+pid, loaded = backend._executor.submit(pid_and_model, 0).result()
+print(backend.start_method, backend.describe()["start_method"], started, pid != os.getpid(), loaded)
+backend.close()
+"""
 
 
 def test_forked_pool_starts_its_workers_with_the_model_loaded():
-    backend = LocalPoolBackend(2)
-    backend.start(TOY)
-    try:
-        assert backend.start_method == "fork"
-        assert backend.describe()["start_method"] == "fork"
-        # the workers exist before any batch was submitted, and already hold the model
-        assert len(backend._executor._processes) == 2
-        pid, loaded = backend._executor.submit(_worker_pid_and_model, 0).result()
-        assert pid != os.getpid() and loaded
-    finally:
-        backend.close()
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    res = subprocess.run([sys.executable, "-c", FORKED_POOL], cwd=root, capture_output=True,
+                         text=True, timeout=60)      # a fresh, single-threaded interpreter
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["fork", "fork", "2", "True", "True"]
 
 
 def _inherited_lock_state(store: ResultStore, lock_inode: int, queue) -> None:
