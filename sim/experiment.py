@@ -14,6 +14,8 @@ as written in a sweep file::
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import os
 from pathlib import Path
@@ -94,13 +96,28 @@ def _value_at(series: pd.Series, at: Any) -> float:
     return float(before.iloc[-1] if len(before) else series.iloc[0])
 
 
+def _collected_at(model, metric: str, at: Any) -> float:
+    """A model series' value on date ``at`` (its last value on or before it, else its
+    first; the last value if ``at`` is None), read from Mesa's DataCollector lists:
+    the same as :func:`_value_at` on the model frame, without building the frame."""
+    collected = model.datacollector.model_vars
+    values = collected[metric]
+    if at is None:
+        return float(values[-1])
+    k = bisect.bisect_right(collected["date"], parse_date(at))   # dates increase by step
+    return float(values[k - 1] if k else values[0])
+
+
 def outcomes_of(model, specs: list[dict]) -> dict[str, float]:
     """Evaluate outcome specs on a finished model."""
-    res = model.results()
-    frame = None
+    res = None
     out: dict[str, float] = {}
     for spec in specs:
         metric, at = spec["metric"], spec.get("at")
+        if isinstance(metric, str) and metric != "support":
+            out[spec["name"]] = _collected_at(model, metric, at)
+            continue
+        res = res or model.results()
         if metric == "support":
             sup = res.support(until=parse_date(at) if at else None)
             codes = [c for c in model.codes if model.inputs.support is None
@@ -108,10 +125,6 @@ def outcomes_of(model, specs: list[dict]) -> dict[str, float]:
             got = dict(zip(sup["iso3"], sup["support_eur"] / 1e9))
             for c in codes:
                 out[f"{spec['name']}_{c}"] = float(got.get(c, 0.0))
-        elif isinstance(metric, str):
-            if frame is None:
-                frame = res.model_frame().set_index("date")
-            out[spec["name"]] = _value_at(frame[metric], at)
         else:
             out[spec["name"]] = _value_at(metric_series(res, metric), at)
     return out

@@ -27,6 +27,20 @@ def group_mean(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> float:
     return float((block.sum() - block[same].sum()) / count)
 
 
+def group_means(a: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """:func:`group_mean` for every ordered pair of groups at once.
+
+    ``members`` is a (G, N) 0/1 matrix, row g marking group g's states. Entry
+    [g, h] is the mean of ``a[i, j]`` over i in g, j in h, i != j (NaN if none):
+    block sums as ``M a M^T``, minus the self pairs ``(M * diag a) M^T``, over counts.
+    """
+    members = np.asarray(members, dtype=float)
+    sums = members @ a @ members.T - (members * np.diagonal(a)) @ members.T
+    counts = np.outer(members.sum(axis=1), members.sum(axis=1)) - members @ members.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
+
+
 def off_diagonal_mean(a: np.ndarray) -> float:
     """Mean of ``a[i, j]`` over all ordered pairs i != j (the mean of :func:`row_means`)."""
     n = a.shape[0]

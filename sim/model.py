@@ -79,6 +79,7 @@ class DefenceDiplomacyModel(mesa.Model):
         self._policy_codes = np.vectorize(POLICIES.index, otypes=[np.intp])(inp.policy_by_step)
         self._budgets = np.asarray(inp.budgets, dtype=float)
         self._current_policy: np.ndarray | None = None
+        self._focal_members: np.ndarray | None = None     # (groups, N) 0/1, built once
         self._deciders = np.zeros(0, dtype=np.intp)
         self._set_policies(0)
         self.metrics: dict[str, Any] = {}
@@ -212,9 +213,15 @@ class DefenceDiplomacyModel(mesa.Model):
         }
         for a, b in inp.focal_pairs:
             out[f"trust {a}->{b}"] = float(t[self._index[a], self._index[b]])
-        for g in inp.focal_groups:
-            for h in inp.focal_groups:
-                out[f"mean {g}->{h}"] = metrics.group_mean(t, self._group(g), self._group(h))
+        if inp.focal_groups:
+            if self._focal_members is None:
+                self._focal_members = np.zeros((len(inp.focal_groups), self.world.n))
+                for row, g in enumerate(inp.focal_groups):
+                    self._focal_members[row, self._group(g)] = 1.0
+            means = metrics.group_means(t, self._focal_members)
+            for a, g in enumerate(inp.focal_groups):
+                for b, h in enumerate(inp.focal_groups):
+                    out[f"mean {g}->{h}"] = float(means[a, b])
         return out
 
     def _group(self, name: str) -> np.ndarray:

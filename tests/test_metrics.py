@@ -53,3 +53,19 @@ def test_spearman_matches_scipy_with_ties():
     c = [1, 2, 2, 3, 5, 5]
     assert metrics.spearman(a, c) == pytest.approx(spearmanr(a, c).statistic)
     assert np.isnan(metrics.spearman(a, [1] * 6))
+
+
+def test_group_means_equal_group_mean_for_every_pair_of_groups(trust):
+    groups = [np.array([0, 1, 2]), np.array([2, 3]), np.array([5]), np.array([4, 5, 0])]
+    members = np.zeros((len(groups), 6))
+    for g, idx in enumerate(groups):
+        members[g, idx] = 1.0
+    got = metrics.group_means(trust, members)
+    for a, ra in enumerate(groups):
+        for b, rb in enumerate(groups):
+            want = metrics.group_mean(trust, ra, rb)
+            if np.isnan(want):
+                assert np.isnan(got[a, b])
+            else:
+                assert got[a, b] == pytest.approx(want, rel=1e-12)
+    assert np.isnan(got[2, 2])            # a one-state group has no pair with itself
