@@ -25,6 +25,9 @@ import pandas as pd
 
 from sim.catalogue import CATALOGUE, WEIGHT_FIELDS
 from sim.expectations import metric_series
+# imported here, not when the first run starts: a sweep's fork server or forking
+# process then imports Mesa once for all its workers, ahead of their first run
+from sim.model import DefenceDiplomacyModel
 from sim.parameters import Parameters
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import parse_date
@@ -133,7 +136,6 @@ def outcomes_of(model, specs: list[dict]) -> dict[str, float]:
 def run_model(scenario: str | Path | LoadedScenario, variant: str | None = None,
               parameters: dict[str, Any] | None = None, seed: int = 0):
     """Build and run a model to the end of its calendar."""
-    from sim.model import DefenceDiplomacyModel
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_cached(scenario)
     return DefenceDiplomacyModel(loaded, variant=variant, rng=seed, **(parameters or {})).run()
 

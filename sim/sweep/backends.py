@@ -140,6 +140,10 @@ class Backend(ABC):
     def result(self, handle: Any) -> dict:
         """The batch's result columns; raises if the batch failed."""
 
+    def prepare(self, evaluate: str) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """Called first thing in a sweep, before the sweep file and the model are loaded:
+        start anything slow that can run meanwhile. Must not fail."""
+
     def recover(self, generation: int) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Called when a batch of ``generation`` was lost with its worker."""
 
@@ -345,10 +349,16 @@ class DaskBackend(Backend):
         self._par_checked = 0.0
         self.name = "dask"
 
+    def prepare(self, evaluate: str) -> None:
+        """For a LocalCluster of processes: start its fork server now, so that it imports
+        Dask and the model while this process loads the sweep file and the model."""
+        if self.target == "local" and "forkserver" in multiprocessing.get_all_start_methods():
+            with contextlib.suppress(Exception), spawn_safe_main():
+                _start_fork_server(evaluate)
+
     def start(self, evaluate: str) -> None:
         """Start or connect to the cluster."""
-        if self.target == "local" and "forkserver" in multiprocessing.get_all_start_methods():
-            _start_fork_server(evaluate)
+        self.prepare(evaluate)  # no-op if already running
         import dask
         from distributed import Client, LocalCluster
 

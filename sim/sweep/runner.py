@@ -403,13 +403,14 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
         SweepRuntimeError: the sweep cannot go on (rerun to resume).
         KeyboardInterrupt: after storing what had finished; rerun to resume.
     """
-    spec = _as_spec(path_or_spec, hook_for(evaluate, known_parameters, "known_parameters"),
-                    hook_for(evaluate, validate_outcomes, "validate_outcomes"))
-    _check_evaluate(evaluate)
     try:
         chosen = make_backend(scheduler, workers)  # only checks the argument; starts nothing
     except ValueError as exc:
         raise SweepStateError(str(exc)) from None
+    chosen.prepare(evaluate)
+    spec = _as_spec(path_or_spec, hook_for(evaluate, known_parameters, "known_parameters"),
+                    hook_for(evaluate, validate_outcomes, "validate_outcomes"))
+    _check_evaluate(evaluate)
     design = build_design(spec)
     store, moved_to = ResultStore.open(spec, force_new=force_new)
     try:
