@@ -15,7 +15,6 @@ as written in a sweep file::
 from __future__ import annotations
 
 import bisect
-
 import functools
 import os
 from pathlib import Path
@@ -25,6 +24,7 @@ import pandas as pd
 
 from sim.catalogue import CATALOGUE, WEIGHT_FIELDS
 from sim.expectations import metric_series
+
 # imported here, not when the first run starts: a sweep's fork server or forking
 # process then imports Mesa once for all its workers, ahead of their first run
 from sim.model import DefenceDiplomacyModel

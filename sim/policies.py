@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.catalogue import TERMS, ActionKind
-from sim.threat import (perceived_threat, shared_from_sources, shared_with_partners, threat_share,
-                        threat_sources)
+from sim.threat import (perceived_threat, shared_from_sources, shared_with_partners,
+                        share_of_own_threat, threat_share, threat_sources)
 from sim.world import World
 
 POLICY_TERMS: dict[str, dict[str, float]] = {
@@ -128,12 +128,11 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     if acting.size:
         cand = _horizon(world, acting, p.partner_horizon)                # (A, H) partners
         who = (acting[:, None], cand)
-        own = theta.max(axis=1)[cand]                              # partner's largest threat
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(own > 0, shared_with_partners(sub, acting, cand) / own, 0.0)
+        share = share_of_own_threat(shared_with_partners(sub, acting, cand),
+                                    theta.max(axis=1)[cand])     # of each partner's own threat
         feats = np.stack([
             trust[who],
-            np.clip(share, 0.0, 1.0),
+            share,
             1.0 - np.exp(-world.recent[who]),
             need[cand],
             1.0 - np.exp(-world.interop[who]),

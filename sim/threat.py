@@ -98,6 +98,12 @@ def threat_share(theta: np.ndarray, shared: np.ndarray, cols: np.ndarray | None 
     the state d also feels. Zero where j faces no threat.
     """
     own = theta.max(axis=1) if cols is None else theta[cols].max(axis=1)
+    return share_of_own_threat(shared, own[None, :])
+
+
+def share_of_own_threat(shared: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """``shared / own`` clipped to [0, 1], zero where ``own`` (a partner's largest threat,
+    broadcast against ``shared``) is zero: the core of :func:`threat_share`."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(own[None, :] > 0, shared / own[None, :], 0.0)
+        share = np.where(own > 0, shared / own, 0.0)
     return np.clip(share, 0.0, 1.0)

@@ -50,6 +50,7 @@ def test_attention_horizon_keeps_the_most_relevant_partners_ties_to_lower_indice
     import sys
     sys.path.insert(0, "tests")
     from helpers import make_world
+
     from sim.policies import _horizon
 
     n, horizon = 30, 8

@@ -140,7 +140,7 @@ class Backend(ABC):
     def result(self, handle: Any) -> dict:
         """The batch's result columns; raises if the batch failed."""
 
-    def prepare(self, evaluate: str) -> None:  # noqa: B027 - optional hook, nothing to do by default
+    def prepare(self, evaluate: str) -> None:
         """Called first thing in a sweep, before the sweep file and the model are loaded:
         start anything slow that can run meanwhile. Must not fail."""
 

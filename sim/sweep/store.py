@@ -23,7 +23,6 @@ import re
 import weakref
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -103,7 +102,7 @@ def atomic_write_parquet(path: Path, table: pa.Table) -> None:
     _fsync_dir(path.parent)
 
 
-_HELD_LOCKS: "weakref.WeakSet[ResultStore]" = weakref.WeakSet()
+_HELD_LOCKS: weakref.WeakSet[ResultStore] = weakref.WeakSet()
 
 
 def _close_locks_in_child() -> None:
@@ -135,7 +134,7 @@ class ResultStore:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, spec: SweepSpec, force_new: bool = False) -> tuple["ResultStore", str | None]:
+    def open(cls, spec: SweepSpec, force_new: bool = False) -> tuple[ResultStore, str | None]:
         """Open (or create) the results folder of ``spec`` for writing.
 
         Returns ``(store, moved_to)``; ``moved_to`` is where an old folder was
@@ -322,7 +321,7 @@ def batch_table(result: dict, run_info: list[tuple[int, int, int, int]], design:
     return pa.Table.from_pydict(cols, schema=schema)
 
 
-def stored_outcome_columns(store: "ResultStore", spec: SweepSpec) -> list[str] | None:
+def stored_outcome_columns(store: ResultStore, spec: SweepSpec) -> list[str] | None:
     """Outcome columns of an existing results folder (manifest, else the first part's schema)."""
     cols = store.read_manifest().get("outcome_columns")
     if cols:
