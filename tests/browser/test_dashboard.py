@@ -335,20 +335,31 @@ def test_compare_with_a_variant(app, page, page_recorder, screenshot_dir):
     page_recorder.assert_clean()
 
 
+def download(page, label: str, attempts: int = 3) -> Path:
+    """Click a download button and return the downloaded file. The export panel is
+    redrawn after each step; a click that lands while its button is being replaced
+    is lost (as it would be for a student, who clicks again), so click again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=15_000) as info:
+                page.get_by_role("button", name=label).click()
+            return Path(info.value.path())
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_export_downloads(app, page, page_recorder):
     """The event log downloads as CSV and the network as PNG."""
     open_page(page, app)
     for _ in range(3):
         step(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Event log (CSV)").click()
-    path = info.value.path()
-    text = Path(path).read_text()
+    text = download(page, "Event log (CSV)").read_text()
     assert text.splitlines()[0].startswith("step,date,kind,actor")
     assert "high_level_visit" in text
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Network (PNG)").click()
-    assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert download(page, "Network (PNG)").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page_recorder.assert_clean()
 
 
