@@ -417,9 +417,7 @@ class World:
         eur = np.where(basis == 2, mag * p.training_cost_eur_per_trainee / 1e9, mag)
         w = np.where(basis == 0, mag, np.log1p(eur / (p.cost_scale_gdp * self.gdp[j])))
         fwd, back = w * kt["forward"][k], w * kt["back"][k]
-        delta = np.zeros((self.n, self.n))
-        np.add.at(delta, (i, j), fwd)
-        np.add.at(delta, (j, i), back)
+        n = self.n
         np.add.at(self.recent, (i, j), np.maximum(0.0, fwd))
         np.add.at(self.recent, (j, i), np.maximum(0.0, back))
         vis, obs, norm = kt["visibility"][k], kt["observer"][k], kt["norm"][k]
@@ -435,21 +433,27 @@ class World:
             # observer o learns about `judged` in proportion to its view of `partner`:
             #   coef * (ob * (2 T[o, partner] - 1) - nm)
             #   = T[o, partner] * 2 coef ob  -  coef (ob + nm),
-            # summed over the actions of each judged state: the first term is one
-            # matrix product over the distinct partners, the second a column shift
-            n = self.n
+            # summed over the actions of each judged state: one matrix product over the
+            # distinct partners, the column shift riding along as a column of ones
             seen = np.zeros(n, dtype=bool)
             seen[partner] = True
             partners = np.flatnonzero(seen)                     # distinct partners, sorted
             which = (np.cumsum(seen) - 1)[partner]              # position of each in them
-            mix = np.bincount(which * n + judged, weights=2.0 * coef * ob,
-                              minlength=partners.size * n).reshape(partners.size, n)
-            delta += self.trust[:, partners] @ mix
-            delta -= np.bincount(judged, weights=coef * (ob + nm), minlength=n)[None, :]
+            views = np.ones((n, partners.size + 1))
+            views[:, :-1] = self.trust[:, partners]
+            mix = np.empty((partners.size + 1, n))
+            mix[:-1] = np.bincount(which * n + judged, weights=2.0 * coef * ob,
+                                   minlength=partners.size * n).reshape(partners.size, n)
+            mix[-1] = -np.bincount(judged, weights=coef * (ob + nm), minlength=n)
+            delta = views @ mix
             # the two parties of an action do not observe it as third parties: take back
             # what the partner was given (T[partner, partner] = 1); the judged state's own
             # share is on the diagonal, which _commit clears
             np.add.at(delta, (partner, judged), -coef * (ob - nm))
+        else:
+            delta = np.zeros((n, n))
+        np.add.at(delta, (i, j), fwd)
+        np.add.at(delta, (j, i), back)
         covert = (vis == 0.0) & (obs != 0.0)
         if covert.any():
             np.add.at(self.covert, (j[covert], i[covert]), (w * obs)[covert])
