@@ -99,6 +99,14 @@ def step(page) -> None:
     wait_step(page, before + 1)
 
 
+def play_until(page, at_least: int) -> None:
+    """Press Play and wait until the page shows step ``at_least`` or later."""
+    page.get_by_role("button", name="▶").click()
+    page.wait_for_function(
+        f"() => +document.querySelector('[data-testid=current-date]').dataset.step >= {at_least}",
+        timeout=30_000)
+
+
 # ----------------------------------------------------------------------------- tests
 
 
@@ -162,9 +170,7 @@ def test_seed_and_parameters_apply_on_reset(app, page, page_recorder):
 def test_play_runs_and_pause_stops(app, page, page_recorder):
     """Play advances the date by itself; Pause stops it."""
     open_page(page, app)
-    page.get_by_role("button", name="▶").click()
-    page.wait_for_function("() => +document.querySelector('[data-testid=current-date]').dataset.step >= 4",
-                           timeout=30_000)
+    play_until(page, 4)
     page.get_by_role("button", name="❚❚").click()
     page.get_by_role("button", name="▶").wait_for(timeout=10_000)
     page.wait_for_timeout(500)  # a step already under way may still land
@@ -180,9 +186,7 @@ def test_play_runs_and_pause_stops(app, page, page_recorder):
 def test_new_variant_while_playing_and_reset(app, page, page_recorder):
     """Loading another variant stops Play and starts the new run at its beginning; Reset keeps that variant."""
     open_page(page, app)
-    page.get_by_role("button", name="▶").click()
-    page.wait_for_function("() => +document.querySelector('[data-testid=current-date]').dataset.step >= 3",
-                           timeout=30_000)
+    play_until(page, 3)
     choose(page, "Variant", "no_commission")
     wait_step(page, 0)
     page.get_by_role("button", name="▶").wait_for(timeout=10_000)   # the controls are not playing
