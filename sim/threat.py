@@ -66,20 +66,14 @@ def shared_from_sources(sub: np.ndarray, rows: np.ndarray | None = None,
     n = sub.shape[0]
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
     cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.intp)
-    if sub.shape[1] == 0 or rows.size == 0 or cols.size == 0:
-        return np.zeros((rows.size, cols.size))
-    a, b = sub[rows].T, sub[cols].T                        # (K, R), (K, C), contiguous
-    # summed over sources in order (K <= threat_sources_max), as a loop would
-    out = np.minimum(a[:, :, None], b[:, None, :]).sum(axis=0)
-    out[rows[:, None] == cols[None, :]] = 0.0
-    return out
+    return shared_with_partners(sub, rows, np.broadcast_to(cols, (rows.size, cols.size)))
 
 
 def shared_with_partners(sub: np.ndarray, rows: np.ndarray, partners: np.ndarray) -> np.ndarray:
     """Shared threat ``S[rows[a], partners[a, c]]`` from ``sub = Theta[:, sources]`` (N x K).
 
-    The same sums as :func:`shared_from_sources`, for each row's own partners
-    only (an A x H table instead of A x N); zero where a partner is the row itself.
+    For each row its own partners (an A x H table instead of A x N): summed over
+    the sources in order (K <= threat_sources_max); zero where a partner is the row itself.
     """
     rows = np.asarray(rows, dtype=np.intp)
     if sub.shape[1] == 0 or partners.size == 0:

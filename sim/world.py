@@ -27,8 +27,8 @@ import numpy as np
 
 from sim.catalogue import ActionKind
 from sim.parameters import Parameters
-from sim.trust import (add_signed, evidence_from_trust, expected_trust, institutional_memory,
-                       retention, trust_from_mass, uncertainty)
+from sim.trust import (add_signed, evidence_from_trust, institutional_memory, retention,
+                       trust_from_mass, uncertainty)
 
 OPEN_ENDED = np.iinfo(np.int64).max // 2
 """Expiry step of an institution with no end date."""
@@ -111,11 +111,16 @@ class World:
         """Expected trust T (N x N), cached. Do not modify it, and copy it to keep it:
         a single action updates the cached array in place (its changed columns)."""
         if self._trust is None:
-            if "prior_mass" not in self.cache:
-                self.cache["prior_mass"] = self.strength * self.prior
-            self._trust = trust_from_mass(self.r, self.s, self.cache["prior_mass"], self.strength)
+            self._trust = trust_from_mass(self.r, self.s, self._prior_mass, self.strength)
             np.fill_diagonal(self._trust, 1.0)
         return self._trust
+
+    @property
+    def _prior_mass(self) -> np.ndarray:
+        """``strength * prior``, the numerator's constant part of expected trust (cached)."""
+        if "prior_mass" not in self.cache:
+            self.cache["prior_mass"] = self.strength * self.prior
+        return self.cache["prior_mass"]
 
     @property
     def inst(self) -> np.ndarray:
@@ -180,7 +185,7 @@ class World:
         r, s = self.r[:, cols], self.s[:, cols]
         add_signed(r, s, delta[:, cols])
         self.r[:, cols], self.s[:, cols] = r, s
-        t = expected_trust(r, s, self.prior[:, cols], self.strength[:, cols])
+        t = trust_from_mass(r, s, self._prior_mass[:, cols], self.strength[:, cols])
         t[cols, np.arange(cols.size)] = 1.0
         self._trust[:, cols] = t
 
