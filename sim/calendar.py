@@ -55,6 +55,7 @@ class Calendar:
             while self.dates[-1] <= end:
                 self.dates.append(add_months(self.dates[-1], months))
         self.n_steps = len(self.dates) - 1
+        self._labels = [d - dt.timedelta(days=1) for d in self.dates]
 
     def step_of(self, d: dt.date) -> int:
         """The 1-based step whose period contains ``d`` (0 before the start)."""
@@ -67,7 +68,7 @@ class Calendar:
         are therefore dated at the end of their period, so a series read "at"
         a date includes every event dated up to it.
         """
-        return self.dates[max(step, 0)] - dt.timedelta(days=1)
+        return self._labels[max(step, 0)]
 
     def period_start(self, step: int) -> dt.date:
         """The first day of period ``step`` (1-based; clipped to the calendar)."""

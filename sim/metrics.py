@@ -27,18 +27,29 @@ def group_mean(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> float:
     return float((block.sum() - block[same].sum()) / count)
 
 
-def group_means(a: np.ndarray, members: np.ndarray) -> np.ndarray:
+def group_pair_counts(members: np.ndarray) -> np.ndarray:
+    """Number of ordered pairs i != j with i in group g and j in group h (G x G), NaN where
+    there are none: the denominators of :func:`group_means`, fixed for a run."""
+    members = np.asarray(members, dtype=float)
+    sizes = members.sum(axis=1)
+    counts = np.outer(sizes, sizes) - members @ members.T
+    return np.where(counts > 0, counts, np.nan)
+
+
+def group_means(a: np.ndarray, members: np.ndarray, counts: np.ndarray | None = None
+                ) -> np.ndarray:
     """:func:`group_mean` for every ordered pair of groups at once.
 
     ``members`` is a (G, N) 0/1 matrix, row g marking group g's states. Entry
     [g, h] is the mean of ``a[i, j]`` over i in g, j in h, i != j (NaN if none):
-    block sums as ``M a M^T``, minus the self pairs ``(M * diag a) M^T``, over counts.
+    block sums as ``M a M^T``, minus the self pairs ``(M * diag a) M^T``, over
+    counts (``counts``: :func:`group_pair_counts` of ``members``, if already known).
     """
     members = np.asarray(members, dtype=float)
+    if counts is None:
+        counts = group_pair_counts(members)
     sums = members @ a @ members.T - (members * np.diagonal(a)) @ members.T
-    counts = np.outer(members.sum(axis=1), members.sum(axis=1)) - members @ members.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / counts, np.nan)
+    return sums / counts                     # NaN counts give NaN, with no warning
 
 
 def off_diagonal_mean(a: np.ndarray) -> float:

@@ -79,7 +79,7 @@ class DefenceDiplomacyModel(mesa.Model):
         self._policy_codes = np.vectorize(POLICIES.index, otypes=[np.intp])(inp.policy_by_step)
         self._budgets = np.asarray(inp.budgets, dtype=float)
         self._current_policy: np.ndarray | None = None
-        self._focal_members: np.ndarray | None = None     # (groups, N) 0/1, built once
+        self._focal: tuple | None = None                  # see _focal_tables
         self._deciders = np.zeros(0, dtype=np.intp)
         self._set_policies(0)
         self.metrics: dict[str, Any] = {}
@@ -203,7 +203,6 @@ class DefenceDiplomacyModel(mesa.Model):
 
     def _compute_metrics(self) -> dict[str, Any]:
         t = self.world.trust
-        inp = self.inputs
         out: dict[str, Any] = {
             "mean_trust": metrics.off_diagonal_mean(t),
             "polarisation": metrics.polarisation(t),
@@ -211,18 +210,25 @@ class DefenceDiplomacyModel(mesa.Model):
             "mean_interop": metrics.off_diagonal_mean(self.world.interop),
             "aid_total_eur_bn": float(self.world.aid.sum()),
         }
-        for a, b in inp.focal_pairs:
-            out[f"trust {a}->{b}"] = float(t[self._index[a], self._index[b]])
-        if inp.focal_groups:
-            if self._focal_members is None:
-                self._focal_members = np.zeros((len(inp.focal_groups), self.world.n))
-                for row, g in enumerate(inp.focal_groups):
-                    self._focal_members[row, self._group(g)] = 1.0
-            means = metrics.group_means(t, self._focal_members)
-            for a, g in enumerate(inp.focal_groups):
-                for b, h in enumerate(inp.focal_groups):
-                    out[f"mean {g}->{h}"] = float(means[a, b])
+        if self._focal is None:
+            self._focal = self._focal_tables()
+        pair_keys, rows, cols, group_keys, members, counts = self._focal
+        out.update(zip(pair_keys, t[rows, cols].tolist()))
+        if group_keys:
+            out.update(zip(group_keys, metrics.group_means(t, members, counts).ravel().tolist()))
         return out
+
+    def _focal_tables(self) -> tuple:
+        """Reporter names and index tables of the focal pairs and groups, built once."""
+        inp = self.inputs
+        pair_keys = [f"trust {a}->{b}" for a, b in inp.focal_pairs]
+        rows = np.array([self._index[a] for a, _ in inp.focal_pairs], dtype=np.intp)
+        cols = np.array([self._index[b] for _, b in inp.focal_pairs], dtype=np.intp)
+        group_keys = [f"mean {g}->{h}" for g in inp.focal_groups for h in inp.focal_groups]
+        members = np.zeros((len(inp.focal_groups), self.world.n))
+        for row, g in enumerate(inp.focal_groups):
+            members[row, self._group(g)] = 1.0
+        return pair_keys, rows, cols, group_keys, members, metrics.group_pair_counts(members)
 
     def _group(self, name: str) -> np.ndarray:
         if name in self.inputs.groups:
@@ -231,9 +237,9 @@ class DefenceDiplomacyModel(mesa.Model):
 
     def _model_reporters(self) -> dict[str, Any]:
         names = ["mean_trust", "polarisation", "density", "mean_interop", "aid_total_eur_bn"]
-        names += [f"trust {a}->{b}" for a, b in self.inputs.focal_pairs]
-        names += [f"mean {g}->{h}" for g in self.inputs.focal_groups
-                  for h in self.inputs.focal_groups]
+        if self._focal is None:
+            self._focal = self._focal_tables()
+        names += self._focal[0] + self._focal[3]          # focal pair and group names
         reporters: dict[str, Any] = {"step": lambda m: m.steps, "date": lambda m: m.date}
         for name in names:
             reporters[name] = (lambda key: (lambda m: m.metrics[key]))(name)

@@ -98,6 +98,7 @@ def threat_share(theta: np.ndarray, shared: np.ndarray, cols: np.ndarray | None 
 def share_of_own_threat(shared: np.ndarray, own: np.ndarray) -> np.ndarray:
     """``shared / own`` clipped to [0, 1], zero where ``own`` (a partner's largest threat,
     broadcast against ``shared``) is zero: the core of :func:`threat_share`."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(own > 0, shared / own, 0.0)
-    return np.clip(share, 0.0, 1.0)
+    share = np.zeros(np.broadcast_shapes(np.shape(shared), np.shape(own)))
+    np.divide(shared, own, out=share, where=own > 0)
+    np.maximum(share, 0.0, out=share)
+    return np.minimum(share, 1.0, out=share)

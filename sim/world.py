@@ -58,6 +58,11 @@ class Applied:
     warnings: list[str]
 
 
+def _pairs_of(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of every ordered pair (i, j) of ``parts`` (as ``np.ix_``, without its checks)."""
+    return parts[:, None], parts[None, :]
+
+
 class World:
     """All dyadic state of the model (DESIGN section 2) and its update rules."""
 
@@ -298,7 +303,7 @@ class World:
                         target: int | None) -> np.ndarray:
         n = self.n
         delta = np.zeros((n, n))
-        block = np.ix_(parts, parts)
+        block = _pairs_of(parts)
         delta[block] += w * kind.forward
         delta[parts, parts] = 0.0
         self.recent[block] += max(0.0, w * kind.forward)
@@ -320,7 +325,7 @@ class World:
         if kind.ends_institution:
             self._end_institution(kind.ends_institution, parts)
         if kind.interop:
-            block = np.ix_(parts, parts)
+            block = _pairs_of(parts)
             self.interop[block] += w * kind.interop
             self.interop[parts, parts] = 0.0
 
@@ -356,7 +361,7 @@ class World:
         lapse = duration if duration is not None else self.lapse_steps(kind)
         expiry = OPEN_ENDED if lapse is None else self.step + int(lapse)
         layer = self.layers[kind.name]
-        block = np.ix_(parts, parts)
+        block = _pairs_of(parts)
         layer[block] = np.maximum(layer[block], expiry)
         layer[parts, parts] = -1
         self._layers_changed(parts[:, None], parts[None, :], expiry)
@@ -368,7 +373,7 @@ class World:
         return max(1, round(kind.lapse_months / self.months_per_step))
 
     def _end_institution(self, institution: str, parts: np.ndarray) -> None:
-        block = np.ix_(parts, parts)
+        block = _pairs_of(parts)
         for name, layer in self.layers.items():
             if self.catalogue[name].institution == institution:
                 layer[block] = np.minimum(layer[block], self.step)

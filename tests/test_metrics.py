@@ -69,3 +69,16 @@ def test_group_means_equal_group_mean_for_every_pair_of_groups(trust):
             else:
                 assert got[a, b] == pytest.approx(want, rel=1e-12)
     assert np.isnan(got[2, 2])            # a one-state group has no pair with itself
+
+
+def test_group_means_with_precomputed_counts_are_the_same_and_warn_nothing(trust):
+    members = np.zeros((3, 6))
+    members[0, [0, 1, 2]] = members[1, [3, 4]] = members[2, [5]] = 1.0
+    counts = metrics.group_pair_counts(members)
+    assert counts[0, 0] == 6 and counts[0, 1] == 6 and counts[1, 2] == 2
+    assert np.isnan(counts[2, 2])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # no divide-by-zero warning for NaN counts
+        got = metrics.group_means(trust, members, counts)
+    np.testing.assert_array_equal(got, metrics.group_means(trust, members))
