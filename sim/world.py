@@ -360,11 +360,8 @@ class World:
                           ) -> None:
         lapse = duration if duration is not None else self.lapse_steps(kind)
         expiry = OPEN_ENDED if lapse is None else self.step + int(lapse)
-        layer = self.layers[kind.name]
-        block = _pairs_of(parts)
-        layer[block] = np.maximum(layer[block], expiry)
-        layer[parts, parts] = -1
-        self._layers_changed(parts[:, None], parts[None, :], expiry)
+        self._extend_layer(kind.name, *_pairs_of(parts), expiry)
+        self.layers[kind.name][parts, parts] = -1
 
     def lapse_steps(self, kind: ActionKind) -> int | None:
         """A kind's lapse (stated in months) in steps of this world's calendar."""
@@ -373,11 +370,20 @@ class World:
         return max(1, round(kind.lapse_months / self.months_per_step))
 
     def _end_institution(self, institution: str, parts: np.ndarray) -> None:
-        block = _pairs_of(parts)
+        self._close_layers(institution, *_pairs_of(parts))
+
+    def _extend_layer(self, name: str, rows: np.ndarray, cols: np.ndarray, expiry: int) -> None:
+        """Keep institution layer ``name`` of the pairs (rows, cols) live until at least ``expiry``."""
+        layer = self.layers[name]
+        layer[rows, cols] = np.maximum(layer[rows, cols], expiry)
+        self._layers_changed(rows, cols, expiry)
+
+    def _close_layers(self, institution: str, rows: np.ndarray, cols: np.ndarray) -> None:
+        """End every layer of ``institution`` for the pairs (rows, cols) now."""
         for name, layer in self.layers.items():
             if self.catalogue[name].institution == institution:
-                layer[block] = np.minimum(layer[block], self.step)
-        self._layers_changed(parts[:, None], parts[None, :])
+                layer[rows, cols] = np.minimum(layer[rows, cols], self.step)
+        self._layers_changed(rows, cols)
 
     # --- many endogenous actions at once -------------------------------------------------
     def kind_table(self) -> dict[str, np.ndarray]:
@@ -473,18 +479,11 @@ class World:
             sel = k == kind_pos
             lapse = self.lapse_steps(kind)
             expiry = OPEN_ENDED if lapse is None else self.step + lapse
-            layer = self.layers[kind.name]
-            layer[j[sel], i[sel]] = np.maximum(layer[j[sel], i[sel]], expiry)
-            layer[i[sel], j[sel]] = np.maximum(layer[i[sel], j[sel]], expiry)
-            self._layers_changed(np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]], expiry)
+            self._extend_layer(kind.name, np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]], expiry)
         for kind_pos in np.unique(k[kt["ends"][k]]):
             sel = k == kind_pos
-            ended = self.catalogue[kt["names"][kind_pos]].ends_institution
-            for name, layer in self.layers.items():
-                if self.catalogue[name].institution == ended:
-                    layer[j[sel], i[sel]] = np.minimum(layer[j[sel], i[sel]], self.step)
-                    layer[i[sel], j[sel]] = np.minimum(layer[i[sel], j[sel]], self.step)
-            self._layers_changed(np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]])
+            self._close_layers(self.catalogue[kt["names"][kind_pos]].ends_institution,
+                               np.r_[j[sel], i[sel]], np.r_[i[sel], j[sel]])
         need = w * kt["need"][k]
         if need.any():
             np.add.at(self.need, i, need)
