@@ -126,39 +126,42 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
 
     out_k, out_j, out_i, out_m = [], [], [], []
     if acting.size:
-        cand = _horizon(world, acting, p.partner_horizon)                # (A, H) partners
-        who = (acting[:, None], cand)
-        share = share_of_own_threat(shared_with_partners(sub, acting, cand),
-                                    theta.max(axis=1)[cand])     # of each partner's own threat
-        feats = np.stack([
-            trust[who],
-            share,
-            1.0 - np.exp(-world.recent[who]),
-            need[cand],
-            1.0 - np.exp(-world.interop[who]),
-        ])                                                        # (T, A, H)
-        h = cand.shape[1]
+        cand = _horizon(world, acting, p.partner_horizon)       # (A, H) partners, None: all
+        h = world.n if cand is None else cand.shape[1]
+        own = theta.max(axis=1)                                  # each partner's own threat
+        feats = np.empty((len(TERMS), acting.size, h))           # (T, A, H), TERMS order
+        feats[0] = _to_partners(trust, acting, cand)
+        feats[1] = share_of_own_threat(shared_with_partners(sub, acting, cand),
+                                       own[None, :] if cand is None else own[cand])
+        for f, x in ((feats[2], world.recent), (feats[4], world.interop)):
+            np.negative(_to_partners(x, acting, cand), out=f)
+            np.exp(f, out=f)
+            np.subtract(1.0, f, out=f)
+        feats[3] = need if cand is None else need[cand]
         n_kinds = len(tab["kinds"])
         # u[a, k, c] = sum_t weight[policy_a, t] * motive[k, t] * F[t, a, c] - cost_k,
         # one matrix product per policy present (deciders of a policy share weights)
         util = np.empty((acting.size, n_kinds, h))
-        for pol in np.unique(acting_pol):
+        for pol in np.flatnonzero(np.bincount(acting_pol)):         # policies present
             rows = np.flatnonzero(acting_pol == pol)
             coef = tab["motives"] * tab["weights"][pol][None, :]                 # (K, T)
             f = feats[:, rows, :].reshape(feats.shape[0], -1)                    # (T, R*H)
             util[rows] = (coef @ f).reshape(n_kinds, rows.size, h).transpose(1, 0, 2)
         util -= tab["costs"][None, :, None]
         valid = util >= p.act_threshold
-        valid &= (cand != acting[:, None])[:, None, :]
+        if cand is None:
+            valid[np.arange(acting.size), :, acting] = False     # not with itself
+        else:
+            valid &= (cand != acting[:, None])[:, None, :]
         for ki, theta_gate in tab["gated"]:
-            valid[:, ki] &= trust[who] >= theta_gate
+            valid[:, ki] &= feats[0] >= theta_gate
         for ki, name in tab["single"]:
-            valid[:, ki] &= world.layers[name][who] <= world.step        # not already live
+            valid[:, ki] &= _to_partners(world.layers[name], acting, cand) <= world.step  # not live
         rows_, flat = _sample_rows(util.reshape(acting.size, -1), valid.reshape(acting.size, -1),
                                    acts_per, rng, p.choice_temperature)        # flat = k * H + c
         if flat.size:
             ki, col = np.divmod(flat, h)
-            partner = cand[rows_, col]
+            partner = col if cand is None else cand[rows_, col]
             actor = acting[rows_]
             basis = tab["basis"][ki]
             mag = np.where(basis == 1, p.gift_share * world.gdp[actor],
@@ -181,17 +184,22 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
                      np.concatenate(out_m))
 
 
-def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray:
-    """The partners each acting state weighs this step: all others, or its ``horizon`` most
-    relevant ones (trust + proximity + interoperability + recent contact; among equally
-    relevant ones the lowest indices), in index order.
+def _to_partners(x: np.ndarray, acting: np.ndarray, cand: np.ndarray | None) -> np.ndarray:
+    """``x[acting[a], cand[a, c]]`` (A x H); with ``cand`` None (everyone) the rows ``x[acting]``."""
+    return x[acting] if cand is None else x[acting[:, None], cand]
+
+
+def _horizon(world: World, acting: np.ndarray, horizon: int) -> np.ndarray | None:
+    """The partners each acting state weighs this step: its ``horizon`` most relevant
+    ones (trust + proximity + interoperability + recent contact; among equally
+    relevant ones the lowest indices), in index order; None (all others) if N <= horizon.
 
     With N <= horizon every state is a candidate (itself is masked later), so
     results do not depend on the horizon for scenarios of that size.
     """
     n = world.n
     if n <= horizon:
-        return np.broadcast_to(np.arange(n), (acting.size, n))
+        return None
     rel = (world.trust[acting] + world.proximity[acting]
            + (1.0 - np.exp(-world.interop[acting])) + (1.0 - np.exp(-world.recent[acting])))
     rel[np.arange(acting.size), acting] = -np.inf

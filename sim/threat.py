@@ -63,24 +63,34 @@ def shared_threat(theta: np.ndarray, rows: np.ndarray | None = None,
 def shared_from_sources(sub: np.ndarray, rows: np.ndarray | None = None,
                         cols: np.ndarray | None = None) -> np.ndarray:
     """Shared threat from ``sub = Theta[:, sources]`` (N x K), for rows and columns."""
-    n = sub.shape[0]
-    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.intp)
-    cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.intp)
-    return shared_with_partners(sub, rows, np.broadcast_to(cols, (rows.size, cols.size)))
+    rows = np.arange(sub.shape[0]) if rows is None else np.asarray(rows, dtype=np.intp)
+    return shared_with_partners(sub, rows, None if cols is None
+                                else np.asarray(cols, dtype=np.intp))
 
 
-def shared_with_partners(sub: np.ndarray, rows: np.ndarray, partners: np.ndarray) -> np.ndarray:
+def shared_with_partners(sub: np.ndarray, rows: np.ndarray, partners: np.ndarray | None
+                         ) -> np.ndarray:
     """Shared threat ``S[rows[a], partners[a, c]]`` from ``sub = Theta[:, sources]`` (N x K).
 
-    For each row its own partners (an A x H table instead of A x N): summed over
-    the sources in order (K <= threat_sources_max); zero where a partner is the row itself.
+    ``partners``: each row's own partners (an A x H table instead of A x N), the
+    same partners for every row (a vector of H), or every state (None, giving an
+    A x N table). Summed over the sources in order (K <= threat_sources_max);
+    zero where a partner is the row itself.
     """
     rows = np.asarray(rows, dtype=np.intp)
-    if sub.shape[1] == 0 or partners.size == 0:
-        return np.zeros(partners.shape)
-    a, b = sub[rows].T, sub.T[:, partners]                  # (K, A), (K, A, H)
-    out = np.minimum(a[:, :, None], b).sum(axis=0)          # summed over sources in order
-    out[partners == rows[:, None]] = 0.0
+    n, k = sub.shape
+    cols = np.arange(n) if partners is None else partners
+    shape = (rows.size, cols.size) if cols.ndim == 1 else cols.shape
+    if k == 0 or 0 in shape:
+        return np.zeros(shape)
+    a = sub[rows].T[:, :, None]                              # (K, A, 1)
+    if cols.ndim == 1:                                       # the same partners for all rows
+        b = (sub.T if partners is None else sub[cols].T)[:, None, :]
+        cols = cols[None, :]
+    else:
+        b = sub.T[:, cols]                                   # (K, A, H)
+    out = np.minimum(a, b).sum(axis=0)                       # summed over sources in order
+    out[cols == rows[:, None]] = 0.0
     return out
 
 

@@ -96,3 +96,20 @@ def test_threat_needs_hostile_intent():
     assert theta[1, 2] == pytest.approx((0.5 - 0.25) / 0.5 * 0.6)
     # both allies fear state 2: they share the smaller of their two threats
     assert shared_threat(theta)[0, 1] == pytest.approx(theta[1, 2])
+
+
+def test_shared_threat_is_the_same_for_every_form_of_partner_table():
+    from sim.threat import shared_with_partners
+    rng = np.random.default_rng(5)
+    n = 7
+    sub = rng.random((n, 3)) * (rng.random((n, 3)) < 0.7)        # Theta[:, sources]
+    by_hand = np.array([[0.0 if i == j else np.minimum(sub[i], sub[j]).sum()
+                         for j in range(n)] for i in range(n)])
+    rows = np.array([4, 0, 6])
+    table = np.array([[0, 4, 5], [1, 2, 0], [6, 3, 1]])           # own partners per row
+    same = np.array([2, 4, 6])                                    # one partner list for all
+    np.testing.assert_allclose(shared_with_partners(sub, rows, None), by_hand[rows])
+    np.testing.assert_allclose(shared_with_partners(sub, rows, same), by_hand[rows][:, same])
+    np.testing.assert_allclose(shared_with_partners(sub, rows, table),
+                               by_hand[rows[:, None], table])
+    assert shared_with_partners(sub[:, :0], rows, None).shape == (3, n)   # no sources: zeros
