@@ -6,6 +6,10 @@ Runs, in one process:
 * our model with 40 states x 120 monthly steps, endogenous (``mixed``) policies;
 * our model with 193 states x 600 monthly steps, endogenous policies.
 
+For the 40-state case it also prints the fixed costs that are not the model's
+math: building the model from the loaded scenario, and Mesa's ``DataCollector``
+(a run whose step only collects).
+
 Targets (issue 2): at 40 states our agent-step costs no more than Boltzmann's;
 193 states x 600 steps finishes in under 2 s. Usage::
 
@@ -71,6 +75,33 @@ def time_ours(n: int, months: int, repeat: int, **params) -> tuple[float, int]:
     return best, actions
 
 
+class _CollectOnly(DefenceDiplomacyModel):
+    """The model with a step that only records its (initial) measures: the fixed cost of
+    Mesa's ``DataCollector`` per step, without any of the model's math."""
+
+    def step(self) -> None:
+        self.datacollector.collect(self)
+        if self.steps >= self.n_steps:
+            self.running = False
+
+
+def time_fixed_costs(n: int, months: int, repeat: int) -> tuple[float, float]:
+    """Best wall times (s) of building the model and of a run that only collects data
+    (building excluded): the part of an agent-step that is not the model's math."""
+    loaded = synthetic_scenario(n, months)
+    build, collect = float("inf"), float("inf")
+    for r in range(repeat):
+        t0 = time.perf_counter()
+        DefenceDiplomacyModel(loaded, rng=r)
+        t1 = time.perf_counter()
+        m = _CollectOnly(loaded, rng=r)
+        t2 = time.perf_counter()
+        m.run()
+        t3 = time.perf_counter()
+        build, collect = min(build, t1 - t0), min(collect, t3 - t2)
+    return build, collect
+
+
 def time_boltzmann(n: int = 100, steps: int = 200, repeat: int = 3) -> float:
     """Best microseconds per agent-step of Mesa's Boltzmann wealth example."""
     from mesa.examples import BoltzmannWealth
@@ -101,11 +132,14 @@ def main() -> None:
         t40 = min(t40, t)
         t, a193 = time_ours(193, 600, 1, snapshot_interval=12)
         t193 = min(t193, t)
+    build40, collect40 = time_fixed_costs(40, 120, args.repeat)
     us40 = t40 / (40 * 120) * 1e6
     us193 = t193 / (193 * 600) * 1e6
     print(f"Mesa Boltzmann wealth (100 agents x 200 steps): {boltz:8.2f} us per agent-step")
     print(f"ddsim 40 states x 120 steps (mixed policies):   {us40:8.2f} us per agent-step "
           f"({t40:.3f} s, {a40} actions)")
+    print(f"  of which building the model {build40 / 4800 * 1e6:.2f} and Mesa's DataCollector "
+          f"{collect40 / 4800 * 1e6:.2f} us per agent-step (fixed costs, no model math)")
     print(f"ddsim 193 states x 600 steps (mixed policies):  {us193:8.2f} us per agent-step "
           f"({t193:.3f} s, {a193} actions)")
     print(f"ratio ddsim(40) / Boltzmann: {us40 / boltz:.2f}  (target <= 1.00: "
