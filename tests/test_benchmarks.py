@@ -7,9 +7,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from bench_engine import _CollectOnly, synthetic_scenario, time_fixed_costs  # noqa: E402
+from bench_engine import _CollectOnly, synthetic_scenario, time_fixed_costs
 
-from sim.model import DefenceDiplomacyModel  # noqa: E402
+from sim.model import DefenceDiplomacyModel
 
 
 def test_fixed_cost_run_collects_every_step_and_does_no_model_math():
