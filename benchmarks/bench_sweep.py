@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark of the sweep runner (sim.sweep).
 
-    .venv/bin/python benchmarks/bench_sweep.py            # full run (~1-2 minutes on 2 cores)
+    .venv/bin/python benchmarks/bench_sweep.py            # full run (~2-3 minutes on 2 cores)
     .venv/bin/python benchmarks/bench_sweep.py --runs 300 --tiny-runs 5000   # quicker
     .venv/bin/python benchmarks/bench_sweep.py --toy      # the toy model even if the real one exists
 
