@@ -31,8 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.catalogue import TERMS, ActionKind
-from sim.threat import (perceived_threat, shared_from_sources, shared_with_partners,
-                        share_of_own_threat, threat_share, threat_sources)
+from sim.threat import (
+    perceived_threat,
+    share_of_own_threat,
+    shared_from_sources,
+    shared_with_partners,
+    threat_sources,
+)
 from sim.world import World
 
 POLICY_TERMS: dict[str, dict[str, float]] = {
@@ -115,6 +120,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     trust = world.trust
     theta = perceived_threat(trust, world.capability, world.proximity, p.threat_neutral_trust)
     sub = theta[:, threat_sources(theta, p.threat_floor, p.threat_sources_max)]
+    own = theta.max(axis=1)                                     # each state's largest threat
     need = 1.0 - np.exp(-world.need)
     needy = np.flatnonzero(world.need > NEED_MIN)
 
@@ -128,7 +134,6 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
     if acting.size:
         cand = _horizon(world, acting, p.partner_horizon)       # (A, H) partners, None: all
         h = world.n if cand is None else cand.shape[1]
-        own = theta.max(axis=1)                                  # each partner's own threat
         feats = np.empty((len(TERMS), acting.size, h))           # (T, A, H), TERMS order
         feats[0] = _to_partners(trust, acting, cand)
         feats[1] = share_of_own_threat(shared_with_partners(sub, acting, cand),
@@ -171,7 +176,7 @@ def decide(world: World, deciders: np.ndarray, policies: np.ndarray, budgets: np
             out_i.append(partner)
             out_m.append(mag)
 
-    donors, recips, amounts = _crisis_aid(world, theta, sub, deciders, policies, needy, need)
+    donors, recips, amounts = _crisis_aid(world, own, sub, deciders, policies, needy, need)
     if donors.size:
         out_k.append(np.full(donors.size, tab["aid"], dtype=np.intp))
         out_j.append(donors)
@@ -260,7 +265,7 @@ def _sample_rows(utility: np.ndarray, valid: np.ndarray, counts: np.ndarray,
     return rows.astype(np.intp), cols.astype(np.intp)
 
 
-def _crisis_aid(world: World, theta: np.ndarray, sub: np.ndarray, deciders: np.ndarray,
+def _crisis_aid(world: World, own: np.ndarray, sub: np.ndarray, deciders: np.ndarray,
                 policies: np.ndarray,
                 needy: np.ndarray, need: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -271,7 +276,7 @@ def _crisis_aid(world: World, theta: np.ndarray, sub: np.ndarray, deciders: np.n
     if needy.size == 0 or givers.size == 0:
         return empty
     trust = world.trust[:, needy][givers]                    # few columns first: cheaper
-    share = threat_share(theta, shared_from_sources(sub, givers, needy), needy)
+    share = share_of_own_threat(shared_from_sources(sub, givers, needy), own[None, needy])
     motive = (np.maximum(0.0, 2.0 * trust - 1.0) ** p.aid_trust_exponent
               * share ** p.aid_threat_exponent)
     amount = p.aid_rate * world.gdp[givers, None] * need[None, needy] * motive

@@ -94,20 +94,13 @@ def shared_with_partners(sub: np.ndarray, rows: np.ndarray, partners: np.ndarray
     return out
 
 
-def threat_share(theta: np.ndarray, shared: np.ndarray, cols: np.ndarray | None = None
-                 ) -> np.ndarray:
-    """Shared threat with each column state j as a share of j's own largest threat, in [0, 1].
-
-    ``share[d, j] = S[d, j] / max_k Theta[j, k]``: how much of the threat j faces
-    the state d also feels. Zero where j faces no threat.
-    """
-    own = theta.max(axis=1) if cols is None else theta[cols].max(axis=1)
-    return share_of_own_threat(shared, own[None, :])
-
-
 def share_of_own_threat(shared: np.ndarray, own: np.ndarray) -> np.ndarray:
-    """``shared / own`` clipped to [0, 1], zero where ``own`` (a partner's largest threat,
-    broadcast against ``shared``) is zero: the core of :func:`threat_share`."""
+    """Shared threat with a partner j as a share of j's own largest threat, in [0, 1].
+
+    ``share = S[d, j] / max_k Theta[j, k]``: how much of the threat j faces the
+    state d also feels. ``own`` is each partner's largest threat, broadcast
+    against ``shared``; the share is zero where j faces no threat.
+    """
     share = np.zeros(np.broadcast_shapes(np.shape(shared), np.shape(own)))
     np.divide(shared, own, out=share, where=own > 0)
     np.maximum(share, 0.0, out=share)
