@@ -8,6 +8,7 @@ expectation exits with code 1.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -16,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.issues import Issue
 from sim.scenario.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -28,6 +30,20 @@ ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: the built-
                              show_default=False)
 
 
+def _output_folder(out: Path) -> Path:
+    """Create ``--out`` before any work, so that a folder that cannot be written fails at
+    once (exit 2) rather than after the run."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError(f"no permission to write in {out}")
+    except OSError as exc:
+        raise InputError([Issue(str(out), None, "--out", f"cannot write results there: {exc}",
+                                "choose another folder with --out, e.g. --out results/run1")]
+                         ) from None
+    return out
+
+
 def _load(path: Optional[Path]):
     from sim.model import BUILTIN_SCENARIO
     from sim.scenario.loader import load_scenario
@@ -38,12 +54,15 @@ def _load(path: Optional[Path]):
 def run(scenario: Optional[Path] = ScenarioArg,
         variant: Optional[str] = typer.Option(None, "--variant", "-v",
                                               help="Variant to run (default: the file's)."),
-        seed: int = typer.Option(0, "--seed", "-s", help="Random seed (same seed, same results)."),
-        steps: Optional[int] = typer.Option(None, help="Stop after this many steps."),
+        seed: int = typer.Option(0, "--seed", "-s", min=0,
+                                 help="Random seed (same seed, same results)."),
+        steps: Optional[int] = typer.Option(None, min=1,
+                                            help="Stop after this many steps."),
         out: Path = typer.Option(Path("results"), "--out", "-o",
                                  help="Folder for Parquet, CSV and PNG outputs."),
         plots: bool = typer.Option(True, help="Write PNG plots."),
-        top: int = typer.Option(8, help="How many of the largest trust changes to list.")):
+        top: int = typer.Option(8, min=0,
+                                help="How many of the largest trust changes to list.")):
     """Run a scenario, print a summary and write results to --out."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -51,6 +70,7 @@ def run(scenario: Optional[Path] = ScenarioArg,
     from sim.summary import print_summary
     loaded = _load(scenario)
     model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps)
+    _output_folder(out)
     with Progress(TextColumn("[bold]simulating"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} steps"), TimeRemainingColumn(), console=err_console,
                   transient=True, disable=not err_console.is_terminal) as bar:
@@ -117,31 +137,22 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
             group: list[str] = typer.Option([], "--group", "-g",
                                             help="Group pair G:H (mean trust of G in H)."),
             out: Path = typer.Option(Path("results/compare"), "--out", "-o"),
-            workers: Optional[int] = typer.Option(None, help="Processes (default: all cores).")):
+            workers: Optional[int] = typer.Option(None, min=1,
+                                                  help="Processes (default: all cores).")):
     """Compare two variants as ensembles over seeds: differences with 95 % bands."""
+    from sim.compare import check_names
     from sim.compare import compare as run_compare
-    from sim.scenario.errors import Issue, ScenarioError
     loaded = _load(scenario)
-    names = loaded.variants
     if len(variant) == 1:
         if loaded.default_variant is None or loaded.default_variant == variant[0]:
             raise typer.BadParameter("give two variants (--variant A --variant B)")
         variant = [variant[0], loaded.default_variant]
     if len(variant) != 2:
         raise typer.BadParameter("give two variants: --variant A --variant B")
-    for v in variant:
-        if v not in names:
-            raise ScenarioError([Issue(str(scenario), None, "variant", f"unknown variant '{v}'",
-                                       "variants: " + ", ".join(names))])
     pairs = [_pair(p) for p in pair] or None
     groups = [_pair(g) for g in group] or None
-    if pairs:
-        for a, b in pairs:
-            for c in (a, b):
-                if c not in [s.iso3 for s in loaded.scenario.states]:
-                    raise ScenarioError([Issue(str(scenario), None, "--pair",
-                                               f"'{c}' is not a state of this scenario",
-                                               "use ISO3 codes listed under states:")])
+    check_names(loaded, scenario, tuple(variant), pairs, groups)
+    _output_folder(out)
     with console.status(f"running {2 * seeds} simulations ..."):
         cmp = run_compare(scenario, variant[0], variant[1], seeds, pairs, groups, workers)
     final = cmp.difference.sort_values("date").groupby("metric").tail(1)
@@ -167,7 +178,8 @@ def sweep(file: Path = typer.Argument(..., help="Sweep YAML file (see docs/sweep
               None, "--scheduler",
               help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster; "
                    "default: a local process pool."),
-          workers: Optional[int] = typer.Option(None, help="Local workers (default: all cores)."),
+          workers: Optional[int] = typer.Option(None, min=1,
+                                                 help="Local workers (default: all cores)."),
           force_new: bool = typer.Option(False, "--force-new",
                                          help="Start again if the sweep file changed."),
           progress: bool = typer.Option(True, help="Show a progress bar.")):
@@ -191,7 +203,12 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
     from sim.scenario.schema import Scenario
     text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2)
     if out:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError([Issue(str(out), None, "--out", f"cannot write the schema: {exc}",
+                                    "give a file in a folder that exists and you can write to")]
+                             ) from None
         console.print(f"wrote {out}")
     else:
         sys.stdout.write(text + "\n")
@@ -204,8 +221,11 @@ def list_actions(kind: Optional[str] = typer.Argument(None, help="Show one kind 
     if kind:
         if kind not in CATALOGUE:
             from sim.parameters import closest
-            err_console.print(f"unknown action kind '{kind}'; did you mean "
-                              f"'{closest(kind, list(CATALOGUE))}'? See `ddsim list-actions`.")
+            guess = closest(kind, list(CATALOGUE))
+            err_console.print(f"unknown action kind '{kind}'; "
+                              + (f"did you mean '{guess}'? " if guess else
+                                 f"the kinds are: {', '.join(CATALOGUE)}. ")
+                              + "See `ddsim list-actions`.")
             raise typer.Exit(2)
         k = CATALOGUE[kind]
         console.print(f"[bold]{k.name}[/bold] ({k.form})\n{k.doc}\n")

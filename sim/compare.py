@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment import load_cached, run_model
+from sim.issues import is_count
 
 
 @dataclass
@@ -47,6 +48,38 @@ class Comparison:
         return paths
 
 
+def check_names(loaded, scenario: str | Path, variants: tuple[str, str],
+                 pairs: list[tuple[str, str]] | None, groups: list[tuple[str, str]] | None
+                 ) -> None:
+    """Variants, states and groups that the scenario does not define, all reported at
+    once as a ScenarioError (before any run starts)."""
+    from sim.parameters import closest
+    from sim.scenario.checks import Names
+    from sim.scenario.errors import Issue, ScenarioError
+    names = Names(loaded.scenario)
+    shown = str(scenario)
+    issues = []
+    for v in variants:
+        if v not in loaded.variants:
+            guess = closest(v, list(loaded.variants))
+            issues.append(Issue(shown, None, "variant", f"unknown variant '{v}'",
+                                (f"did you mean '{guess}'? " if guess else "")
+                                + "variants: " + (", ".join(loaded.variants) or "none defined")))
+    for field, items, allowed, what in (
+            ("pairs", pairs, names.codes, "a state"),
+            ("groups", groups, [*names.groups, *names.codes], "a group or state")):
+        for k, pair in enumerate(items or []):
+            for name in pair:
+                if name not in allowed:
+                    guess = closest(name, allowed)
+                    issues.append(Issue(shown, None, f"{field}[{k}]",
+                                        f"'{name}' is not {what} of this scenario",
+                                        (f"did you mean '{guess}'? " if guess else "")
+                                        + "choose from: " + ", ".join(allowed)))
+    if issues:
+        raise ScenarioError(issues)
+
+
 def _one_run(task: tuple) -> tuple[str, int, dict[str, pd.Series], pd.DataFrame]:
     scenario, variant, seed, pairs, groups = task
     res = run_model(scenario, variant, seed=seed).results()
@@ -59,8 +92,16 @@ def compare(scenario: str | Path, variant_a: str, variant_b: str, seeds: int = 1
             pairs: list[tuple[str, str]] | None = None,
             groups: list[tuple[str, str]] | None = None, workers: int | None = None
             ) -> Comparison:
-    """Run both variants for ``seeds`` seeds and summarise A - B per metric and date."""
+    """Run both variants for ``seeds`` seeds and summarise A - B per metric and date.
+
+    ``workers``: processes (None: all cores). ValueError if ``seeds`` or ``workers`` is
+    not a whole number of at least 1.
+    """
+    for name, value in (("seeds", seeds), ("workers", workers)):
+        if value is not None and not is_count(value, 1):
+            raise ValueError(f"{name} must be a whole number, 1 or more (got {value!r})")
     loaded = load_cached(scenario)
+    check_names(loaded, scenario, (variant_a, variant_b), pairs, groups)
     if pairs is None:
         pairs = [tuple(p) for p in loaded.scenario.focal.pairs]
     if groups is None:

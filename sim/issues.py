@@ -7,6 +7,7 @@ data and :func:`field_path` renders the location (``events[3].actor``).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,3 +84,9 @@ def display_path(path: str | Path) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def is_count(value: Any, minimum: int = 0) -> bool:
+    """True if ``value`` is a whole number (Python or numpy, not a bool) of at least ``minimum``:
+    the check of every count a user gives (steps, seeds, workers)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum

@@ -14,6 +14,7 @@ Any model parameter or action weight can be passed by keyword
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,10 @@ import numpy as np
 from sim import metrics
 from sim.agents import StateAgent
 from sim.eventlog import EventLog
+from sim.issues import is_count
 from sim.policies import POLICIES, decide
 from sim.scenario.compile import ModelInputs, compile_inputs, event_to_action
+from sim.scenario.errors import Issue, ScenarioError
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import Event
 from sim.world import Action, World
@@ -51,6 +54,10 @@ class DefenceDiplomacyModel(mesa.Model):
     def __init__(self, scenario: str | Path | LoadedScenario | None = None,
                  variant: str | None = None, rng: Any = None, steps: int | None = None,
                  **overrides: Any):
+        if isinstance(rng, numbers.Integral) and not is_count(rng):
+            raise ScenarioError([Issue("model arguments", None, "rng",
+                                       f"a seed must be 0 or more (got {rng})",
+                                       "give a whole number such as 0, 1, 2, ...")])
         super().__init__(rng=rng)
         if scenario is None:
             scenario = BUILTIN_SCENARIO
@@ -62,8 +69,7 @@ class DefenceDiplomacyModel(mesa.Model):
         self.params = inp.params
         self.codes = inp.codes
         self._index = {c: i for i, c in enumerate(self.codes)}
-        self.n_steps = inp.calendar.n_steps if steps is None else min(int(steps),
-                                                                        inp.calendar.n_steps)
+        self.n_steps = inp.calendar.n_steps if steps is None else self._checked_steps(steps)
         self.world = World(inp.params, inp.catalogue, inp.gdp, inp.capability, inp.proximity,
                            inp.trust0, inp.confidence0, inp.prior, inp.codes,
                            inp.calendar.months_per_step)
@@ -73,6 +79,10 @@ class DefenceDiplomacyModel(mesa.Model):
             for i, c in enumerate(self.codes)]
         self.log = EventLog(self.codes)
         self.warnings: list[str] = [str(w) for w in inp.warnings]
+        if steps is not None and steps > self.n_steps:
+            self.warnings.append(f"steps={steps} is past the end of the calendar: ran its "
+                                 f"{self.n_steps} steps ({self.calendar.dates[0]} to "
+                                 f"{self.calendar.label(self.n_steps)})")
         self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.interop_snapshots: list[np.ndarray] = []
         self._pending: list[Action] = []
@@ -151,7 +161,6 @@ class DefenceDiplomacyModel(mesa.Model):
         it is applied during the next step. Raises ``ScenarioError`` on bad input.
         """
         from sim.scenario.checks import Checker, Names, check_event
-        from sim.scenario.errors import ScenarioError
         # dated in the period it takes effect in: the current one if now, else the next
         date = self.calendar.period_start(self.steps if now else self.steps + 1)
         ev = Event(kind=kind, actor=actor, recipient=recipient, participants=participants,
@@ -175,6 +184,16 @@ class DefenceDiplomacyModel(mesa.Model):
         return Results(self)
 
     # --- internals -----------------------------------------------------------------------
+    def _checked_steps(self, steps: Any) -> int:
+        """``steps`` as a number of steps within the calendar; ScenarioError if not a count."""
+        if not is_count(steps):
+            raise ScenarioError([Issue(f"{self.loaded.path} (model arguments)", None, "steps",
+                                       f"must be a whole number of steps, 0 or more (got "
+                                       f"{steps!r})",
+                                       f"give 0 to {self.calendar.n_steps} (this calendar's "
+                                       "length), or None for all of it")])
+        return min(int(steps), self.calendar.n_steps)
+
     def _apply(self, action: Action) -> None:
         applied = self.world.apply(action)
         self.log.add(self.steps, self.date, action, applied)

@@ -168,3 +168,80 @@ def test_cli_run_bad_variant_exits_2(tmp_path):
                            "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert proc.returncode == 2 and "unknown variant" in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_bad_model_arguments_name_the_argument_and_the_fix():
+    from sim.model import DefenceDiplomacyModel
+    with pytest.raises(ScenarioError) as info:
+        DefenceDiplomacyModel(lamda=0.9, lam=5, **{"military_aid.forwrd": 1})
+    issues = {i.field: i for i in info.value.issues}                  # collected, not the first
+    assert set(issues) == {"lamda", "lam", "military_aid.forwrd"}
+    assert all("(model arguments)" in i.file for i in issues.values())
+    assert "'lam'" in issues["lamda"].hint and "got 5" in issues["lam"].message
+    assert "military_aid.forward" in issues["military_aid.forwrd"].hint
+    assert "Traceback" not in str(info.value) and "pydantic.dev" not in str(info.value)
+
+
+def test_steps_must_be_a_count_and_past_the_calendar_is_a_warning():
+    import numpy as np
+    from sim.model import DefenceDiplomacyModel
+    for bad in (-1, 2.5, "12"):
+        with pytest.raises(ScenarioError) as info:
+            DefenceDiplomacyModel(steps=bad)
+        (issue,) = info.value.issues
+        assert issue.field == "steps" and repr(bad) in issue.message and "give 0 to" in issue.hint
+    m = DefenceDiplomacyModel(steps=np.int64(10_000))
+    assert m.n_steps == m.calendar.n_steps
+    assert any("past the end of the calendar" in w for w in m.warnings)
+    assert not any("past the end" in w for w in DefenceDiplomacyModel(steps=3).warnings)
+
+
+def test_cli_run_refuses_a_step_count_below_one(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", "--steps", "0",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--steps" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_cli_run_refuses_an_output_folder_it_cannot_write_before_running(tmp_path):
+    taken = tmp_path / "a_file"
+    taken.write_text("not a folder")
+    proc = _cli("run", "--out", str(taken))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--out" in proc.stderr and "choose another folder" in proc.stderr
+    assert "simulating" not in proc.stderr and "Wrote" not in proc.stdout
+
+
+def test_cli_schema_to_a_missing_folder_exits_2_without_traceback(tmp_path):
+    proc = _cli("schema", "--out", str(tmp_path / "no" / "such" / "schema.json"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--out" in proc.stderr and "cannot write the schema" in proc.stderr
+
+
+def test_a_folder_given_as_a_scenario_or_sweep_file_says_so(tmp_path):
+    for args in (("check", str(tmp_path)), ("run", str(tmp_path)), ("sweep", str(tmp_path))):
+        proc = _cli(*args)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 2 and "is a folder" in out and "Traceback" not in out, args
+
+
+def test_cli_list_actions_unknown_kind_suggests_or_lists():
+    near = _cli("list-actions", "joint_exercize")
+    assert near.returncode == 2 and "did you mean 'joint_exercise'" in near.stderr
+    far = _cli("list-actions", "zzzz")
+    assert far.returncode == 2 and "None" not in far.stderr and "military_aid" in far.stderr
+
+
+def test_a_negative_seed_is_refused_with_its_fix():
+    from sim.model import DefenceDiplomacyModel
+    with pytest.raises(ScenarioError) as info:
+        DefenceDiplomacyModel(rng=-1)
+    (issue,) = info.value.issues
+    assert issue.field == "rng" and "0 or more" in issue.message
+    proc = _cli("run", "--seed", "-5")
+    assert proc.returncode == 2 and "--seed" in proc.stderr and "Traceback" not in proc.stderr

@@ -106,6 +106,13 @@ def test_compare_writes_bands_and_support_difference(tmp_path):
     assert cmp.support["difference_eur_bn"].sum() > 0    # groundwork: more support with it
 
 
+@pytest.mark.parametrize("bad", [{"seeds": 0}, {"workers": 0}, {"workers": -2}])
+def test_compare_refuses_counts_below_one(bad):
+    from sim.compare import compare
+    with pytest.raises(ValueError, match=f"{next(iter(bad))} must be a whole number, 1 or more"):
+        compare(HISTORICAL[1], "historical", "no_commission", **bad)
+
+
 def test_support_rule_is_the_same_per_action_and_per_table():
     """The dashboard's incremental count and support.csv apply one rule."""
     from sim.results import is_support
@@ -117,3 +124,22 @@ def test_support_rule_is_the_same_per_action_and_per_table():
     table = res.support_events()
     assert sum(per_action) == len(table) > 100
     assert ev.index[per_action].equals(table.index)
+
+
+def test_compare_reports_every_unknown_name_before_running(tmp_path):
+    from sim.compare import compare
+    from sim.scenario.errors import ScenarioError
+    with pytest.raises(ScenarioError) as info:
+        compare(HISTORICAL[1], "historical", "no_comission", seeds=1,
+                pairs=[("ERI", "ETX")], groups=[("horn", "nowhere")])
+    issues = {i.field: i for i in info.value.issues}
+    assert set(issues) == {"variant", "pairs[0]", "groups[0]"}
+    assert "did you mean 'no_commission'" in issues["variant"].hint
+    assert "did you mean 'ETH'" in issues["pairs[0]"].hint
+    assert "'nowhere' is not a group or state" in issues["groups[0]"].message
+    out = tmp_path / "cmp"
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "compare", str(HISTORICAL[1]),
+                           "-v", "historical", "-v", "no_commission", "-g", "horn:nowhere",
+                           "-n", "1", "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "groups[0]" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()                                   # nothing started, nothing written

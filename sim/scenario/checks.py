@@ -7,6 +7,7 @@ field it concerns and a hint; all problems are collected, never just the first.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from typing import Any
 
 import pycountry
@@ -191,7 +192,7 @@ def check_parameters(ck: Checker, loc: tuple, params: dict[str, Any]) -> None:
             continue
         kind, _, fld = name.partition(".")
         if kind in CATALOGUE and fld in WEIGHT_FIELDS:
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):   # numpy too
                 ck.add(loc + (name,), f"action weight '{name}' must be a number",
                        "write a number")
             continue

@@ -16,7 +16,7 @@ import numpy as np
 from sim.calendar import Calendar, add_months, parse_every
 from sim.catalogue import CATALOGUE, ActionKind, with_overrides
 from sim.parameters import Parameters
-from sim.scenario.checks import country_name
+from sim.scenario.checks import Checker, check_parameters, country_name
 from sim.scenario.errors import Issue, ScenarioError
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import DropFilter, Event, PolicyRule, Recurring, Scenario
@@ -159,6 +159,11 @@ def compile_inputs(loaded: LoadedScenario, variant: str | None = None,
             (f"did you mean '{guess}'? " if guess else "")
             + "variants: " + (", ".join(sc.variants) or "none defined"))])
     var = sc.variants.get(variant) if variant else None
+    if overrides:       # the file's own parameters were checked, with lines, when it loaded
+        ck = Checker(f"{loaded.path} (model arguments)", {})
+        check_parameters(ck, (), overrides)
+        if ck.issues:
+            raise ScenarioError(ck.issues)
     values = {**sc.parameters, **(var.parameters if var else {}), **(overrides or {})}
     scalars, weights = split_overrides(values)
     try:

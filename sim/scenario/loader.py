@@ -55,6 +55,9 @@ class LoadedScenario:
 def read_yaml(path: Path) -> tuple[Any, str]:
     """Parse a YAML file safely into plain data with line information."""
     shown = display_path(path)
+    if path.is_dir():
+        raise ScenarioError([Issue(shown, None, "", "is a folder, not a scenario file",
+                                   f"give the files in it, e.g. {shown}/*.yaml")])
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

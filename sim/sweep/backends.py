@@ -33,6 +33,8 @@ from abc import ABC, abstractmethod
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterator
 
+from sim.issues import is_count
+
 from .worker import init_worker, run_batch
 
 
@@ -450,6 +452,9 @@ def make_backend(scheduler: Any = None, workers: int | None = None) -> Backend:
     """Pick the backend for a ``scheduler`` argument (see the module docstring)."""
     if isinstance(scheduler, Backend):
         return scheduler
+    if workers is not None and not is_count(workers, 1):
+        raise ValueError(f"workers must be a whole number, 1 or more (got {workers!r}); "
+                         f"leave it out to use all cores ({default_workers()} here)")
     if scheduler is None or scheduler == "processes":
         return LocalPoolBackend(workers)
     if scheduler == "serial":

@@ -666,6 +666,9 @@ def load_sweep(path: str | Path, *, known_parameters: str | None = DEFAULT_KNOWN
     """
     p = Path(path)
     file = str(path)
+    if p.is_dir():
+        raise SweepFileError(file, [Issue(file, None, "", "is a folder, not a sweep file",
+                                          f"give the sweep file, e.g. {file}/<name>.yaml")])
     try:
         raw = p.read_bytes()
     except FileNotFoundError:

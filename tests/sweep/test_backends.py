@@ -112,3 +112,23 @@ def test_local_cluster_workers_run_without_the_profiler_and_with_slow_monitors()
         assert LOCAL_CLUSTER_CONFIG["distributed.worker.profile.enabled"] is False
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_a_worker_count_that_is_not_one_or_more_is_refused(workers):
+    from sim.sweep.backends import make_backend
+    for scheduler in (None, "local"):
+        with pytest.raises(ValueError, match=r"workers must be a whole number, 1 or more"):
+            make_backend(scheduler, workers)
+    assert make_backend(None, 1).workers == 1
+
+
+def test_cli_refuses_zero_workers_before_touching_the_results(tmp_path):
+    import subprocess
+    import sys
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text("scenario: x.yaml\nparameters: {lam: [0.9]}\noutcomes: [{name: m, metric: mean_trust}]\n")
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "sweep", str(sweep), "--workers", "0"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "--workers" in proc.stderr and "Traceback" not in proc.stderr
+    assert not any(p.is_dir() for p in tmp_path.iterdir())      # no results folder started
