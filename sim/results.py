@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim import metrics
+from sim.scenario.schema import parse_date
 
 if TYPE_CHECKING:
     from sim.model import DefenceDiplomacyModel
@@ -80,7 +81,7 @@ class Results:
 
     def trust_pair(self, a: str, b: str) -> pd.Series:
         """Trust of ``a`` in ``b`` over time, indexed by date."""
-        s = self.trust_cube[:, self._index[a], self._index[b]]
+        s = self.trust_cube[:, self.model.index_of(a), self.model.index_of(b)]
         return pd.Series(s, index=pd.to_datetime(self.dates), name=f"{a}->{b}")
 
     def group_mean(self, g: str, h: str) -> pd.Series:
@@ -93,13 +94,17 @@ class Results:
         groups = self.model.inputs.groups
         if name in groups:
             return groups[name]
+        if name not in self._index:
+            raise KeyError(f"'{name}' is not a group or state of this scenario (groups: "
+                           f"{', '.join(groups) or 'none'}; states: {', '.join(self.codes)})")
         return np.array([self._index[name]], dtype=np.intp)
 
-    def support(self, until: dt.date | None = None) -> pd.DataFrame:
+    def support(self, until: dt.date | str | None = None) -> pd.DataFrame:
         """Support per supporting state in the scenario's ``support`` window (support.csv).
 
         Columns ``iso3, support_eur, support_pct_gdp``: EUR (not billions) and percent
         of the donor's GDP; one row per state that gave anything, largest first.
+        ``until``: a date, ``YYYY-MM-DD`` or ``YYYY-MM`` (as in scenario files).
         """
         if self.model.inputs.support is None:
             return pd.DataFrame(columns=["iso3", "support_eur", "support_pct_gdp"])
@@ -112,13 +117,14 @@ class Results:
         return out.sort_values(["support_eur", "iso3"], ascending=[False, True]
                                ).reset_index(drop=True)
 
-    def support_events(self, until: dt.date | None = None) -> pd.DataFrame:
-        """The applied actions that count as support (:func:`is_support`), up to ``until``."""
+    def support_events(self, until: dt.date | str | None = None) -> pd.DataFrame:
+        """The applied actions that count as support (:func:`is_support`), up to ``until``
+        (a date, ``YYYY-MM-DD`` or ``YYYY-MM``)."""
         spec = self.model.inputs.support
         ev = self.events()
         if spec is None:
             return ev.iloc[0:0]
-        end = min(spec.until, until) if until else spec.until
+        end = min(spec.until, parse_date(until)) if until else spec.until
         return ev[ev["kind"].isin(spec.kinds) & (ev["recipients"] == spec.recipient)
                   & (ev["date"] >= pd.Timestamp(spec.from_)) & (ev["date"] <= pd.Timestamp(end))]
 

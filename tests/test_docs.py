@@ -30,3 +30,14 @@ def test_readme_quick_start_has_two_commands_and_docs_links_exist():
     assert len(commands) == 2
     for link in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_readme_python_example_runs_as_written(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = readme.split("From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)        # noqa: S102 - our own README
+    assert scope["res"].trust_pair("XBL", "XRA").between(0, 1).all()
+    assert (tmp_path / "results" / "classroom" / "trust.parquet").exists()

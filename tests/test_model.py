@@ -92,6 +92,21 @@ def test_results_frames_and_files(tmp_path):
     assert res.model_frame()["date"].is_monotonic_increasing
 
 
+def test_results_lookups_explain_unknown_names_and_read_dates_as_scenarios_do():
+    import datetime as dt
+    res = DefenceDiplomacyModel(rng=1).run().results()
+    with pytest.raises(KeyError, match=r"'XZZ' is not a state of this scenario \(XAA, XBB"):
+        res.trust_pair("XZZ", "XAA")
+    with pytest.raises(KeyError, match=r"'nato' is not a group or state .*states: XAA"):
+        res.group_mean("nato", "XAA")
+    # the demo's one support event is dated 2022-02-01
+    assert res.support(until="2022-01").empty
+    assert res.support(until="2022-02-28").equals(res.support(until=dt.date(2022, 2, 28)))
+    assert res.support(until="2022-02-28")["support_eur"].sum() == pytest.approx(2e9)
+    with pytest.raises(ValueError, match="write YYYY-MM-DD or YYYY-MM"):
+        res.support(until="2022/02")
+
+
 def test_mesa_batch_run_drives_the_model_unchanged():
     from mesa.batchrunner import batch_run
     with warnings.catch_warnings():
