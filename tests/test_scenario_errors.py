@@ -245,3 +245,70 @@ def test_a_negative_seed_is_refused_with_its_fix():
     assert issue.field == "rng" and "0 or more" in issue.message
     proc = _cli("run", "--seed", "-5")
     assert proc.returncode == 2 and "--seed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+DROP_BASE = SCENARIO_HEAD + """\
+events:
+  - {id: visit1, date: 2020-03, kind: high_level_visit, actor: POL, recipient: UKR, source: t,
+     tags: [diplomacy]}
+recurring:
+  - {id: drill, every: year, from: 2020-03, until: 2020-12, kind: joint_exercise,
+     participants: [POL, UKR], source: t}
+"""
+
+
+def test_a_drop_filter_naming_no_event_is_an_error_with_the_closest_name(tmp_path):
+    text = DROP_BASE + ("variants:\n"
+                        "  typo:\n"
+                        "    drop:\n"
+                        "      - {ids: [visit1, vist2]}\n"           # one good, one misspelt
+                        "      - {tags: [diplomcy]}\n"
+                        "      - {kinds: [joint_exercise], actors: [RUS]}\n")  # matches nothing
+    issues = {i.field: i for i in _errors(tmp_path, text)}
+    assert set(issues) == {"variants.typo.drop[0].ids[1]", "variants.typo.drop[1].tags[0]",
+                           "variants.typo.drop[2]"}
+    assert "did you mean 'visit1'" in issues["variants.typo.drop[0].ids[1]"].hint
+    assert "did you mean 'diplomacy'" in issues["variants.typo.drop[1].tags[0]"].hint
+    assert "drops nothing" in issues["variants.typo.drop[2]"].message
+    assert issues["variants.typo.drop[0].ids[1]"].line == _line_of(text, "vist2")
+
+
+def test_drop_by_template_or_occurrence_id_is_accepted_and_drops(tmp_path):
+    from sim.scenario.compile import resolve_events
+    p = tmp_path / "ok.yaml"
+    p.write_text(DROP_BASE + "variants:\n  a: {drop: [{ids: [drill]}]}\n"
+                 "  b: {drop: [{ids: [drill-2020]}, {tags: [diplomacy]}]}\n")
+    sc = load_scenario(p).scenario
+    assert len(resolve_events(sc, None)) == 2
+    assert [e.event.id for e in resolve_events(sc, "a")] == ["visit1"]
+    assert resolve_events(sc, "b") == []
+
+
+def test_variant_file_extends_a_base_and_is_checked_against_its_events(tmp_path):
+    from sim.model import DefenceDiplomacyModel
+    (tmp_path / "base.yaml").write_text(DROP_BASE + "variants:\n  baseline: {}\n")
+    ext = tmp_path / "whatif.yaml"
+    ext.write_text("extends: base.yaml\n"
+                   "variants:\n"
+                   "  no_visit: {drop: [{ids: [visit1]}]}\n")
+    loaded = load_scenario(ext)
+    assert set(loaded.variants) == {"baseline", "no_visit"}
+    runs = {v: DefenceDiplomacyModel(loaded, variant=v, rng=0).run() for v in loaded.variants}
+    assert len(runs["no_visit"].log) < len(runs["baseline"].log)
+    text = ("extends: base.yaml\n"
+            "variants:\n"
+            "  baseline: {}\n"                                        # clashes with the base
+            "  no_visit: {drop: [{ids: [visit]}]}\n")
+    ext.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(ext)
+    issues = {i.field: i for i in info.value.issues}
+    assert "already defined in base.yaml" in issues["variants.baseline"].message
+    assert issues["variants.baseline"].file.endswith("whatif.yaml")
+    text = "extends: base.yaml\nvariants:\n  no_visit: {drop: [{ids: [visit]}]}\n"
+    ext.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(ext)
+    (issue,) = info.value.issues                      # the base's ids, the variant file's line
+    assert issue.file.endswith("whatif.yaml") and issue.line == 3
+    assert issue.field == "variants.no_visit.drop[0].ids[0]" and "'visit1'" in issue.hint

@@ -118,13 +118,30 @@ def group_members(sc: Scenario) -> dict[str, list[str]]:
     return groups
 
 
+def base_events(sc: Scenario) -> list[ScheduledEvent]:
+    """The scenario's own events and recurring occurrences, before any variant, in file order."""
+    events = [ScheduledEvent(e) for e in sc.events]
+    for rec in sc.recurring:
+        events += expand_recurring(rec, sc.calendar.end)
+    return events
+
+
+def drops_matching_nothing(sc: Scenario, variants: dict[str, Any],
+                           events: list[ScheduledEvent] | None = None) -> list[tuple[str, int]]:
+    """(variant, position) of every drop filter of ``variants`` that matches none of the
+    scenario's events (``events``: its :func:`base_events`, if already at hand): a
+    what-if that would silently equal its baseline."""
+    events = base_events(sc) if events is None else events
+    groups = group_members(sc)
+    return [(name, n) for name, var in variants.items() for n, f in enumerate(var.drop)
+            if not any(_matches(f, e, groups) for e in events)]
+
+
 def resolve_events(sc: Scenario, variant: str | None, sort: bool = True
                    ) -> list[ScheduledEvent]:
     """The scenario's events for a variant, expanded; sorted by date (stable) unless
     ``sort`` is False, which keeps file order: events, then recurring, then added."""
-    events = [ScheduledEvent(e) for e in sc.events]
-    for rec in sc.recurring:
-        events += expand_recurring(rec, sc.calendar.end)
+    events = base_events(sc)
     if variant is not None:
         var = sc.variants[variant]
         groups = group_members(sc)

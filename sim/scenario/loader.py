@@ -177,9 +177,42 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     names = check_scenario(ck, sc)
     check_variants_and_expectations(ck, names, sc.variants, sc.default_variant,
                                     sc.expectations, set(sc.variants))
+    if not ck.issues:
+        _check_drops_match(ck, sc, sc.variants)
     if ck.issues:
         raise ScenarioError(ck.issues)
     return LoadedScenario(sc, path, ck.warnings, {v: path for v in sc.variants})
+
+
+def _check_drops_match(ck: Checker, sc: Scenario, variants: dict[str, Variant]) -> None:
+    """Every id and tag a drop filter names must exist in ``sc``, and every filter must drop
+    something: a typo would otherwise give a what-if identical to its baseline, silently."""
+    from sim.scenario.compile import base_events, drops_matching_nothing
+    occurrences = base_events(sc)            # recurring ones by their own id (`ex-2016`) too
+    known = {"ids": list(dict.fromkeys([*(r.id for r in sc.recurring),
+                                         *(e.event.id for e in occurrences if e.event.id)])),
+             "tags": sorted({t for e in [*sc.events, *sc.recurring] for t in e.tags})}
+    what = {"ids": "event id", "tags": "tag"}
+    named_unknown: set[tuple[str, int]] = set()
+    for name, var in variants.items():
+        for n, f in enumerate(var.drop):
+            for key in ("ids", "tags"):
+                for m, x in enumerate(getattr(f, key) or []):
+                    if x in known[key]:
+                        continue
+                    named_unknown.add((name, n))
+                    guess = closest(x, known[key])
+                    listed = ", ".join(known[key][:20]) + (", ..." if len(known[key]) > 20 else "")
+                    ck.add(("variants", name, "drop", n, key, m),
+                           f"no event has the {what[key]} '{x}'",
+                           f"did you mean '{guess}'?" if guess else
+                           f"the {what[key]}s are: {listed or 'none'}")
+    for name, n in drops_matching_nothing(sc, variants, occurrences):
+        if (name, n) not in named_unknown:
+            ck.add(("variants", name, "drop", n),
+                   "no event matches all of this filter's keys together, so it drops nothing",
+                   "check its kinds, actors, recipients and dates against the events, "
+                   "or remove the filter")
 
 
 def _load_extension(path: Path, raw: Any, shown: str) -> LoadedScenario:
@@ -201,6 +234,8 @@ def _load_extension(path: Path, raw: Any, shown: str) -> LoadedScenario:
     names = Names(sc)
     check_variants_and_expectations(ck, names, ext.variants, ext.default_variant,
                                     ext.expectations, set(variants))
+    if not ck.issues:
+        _check_drops_match(ck, sc, ext.variants)
     if ck.issues:
         raise ScenarioError(ck.issues)
     expectations: list[Expectation] = [*sc.expectations, *ext.expectations]
