@@ -29,11 +29,19 @@ from sim.expectations import metric_series
 # process then imports Mesa once for all its workers, ahead of their first run
 from sim.model import DefenceDiplomacyModel
 from sim.parameters import Parameters
+from sim.scenario.checks import (
+    METRICS,
+    Checker,
+    Names,
+    check_date,
+    check_metric,
+    check_support_block,
+)
+from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.schema import parse_date
 
 MODEL_SERIES = ("mean_trust", "polarisation", "density", "mean_interop", "aid_total_eur_bn")
-PAIR_METRICS = ("trust", "uncertainty", "interop", "group_mean", "support", "support_rank_corr")
 
 
 @functools.lru_cache(maxsize=16)
@@ -62,9 +70,17 @@ def known_parameters() -> dict[str, tuple[float, float] | None]:
     return out
 
 
-def validate_outcomes(specs: list[dict]) -> list[str]:
-    """Problems with outcome specs, as messages (empty if all are valid)."""
-    errors = []
+def validate_outcomes(specs: list[dict], scenario: str | Path | None = None,
+                      variant: str | None = None) -> list:
+    """Problems with outcome specs (empty if all are valid).
+
+    Messages about the specs alone are strings. Given the sweep's ``scenario`` file and
+    ``variant``, it also checks them against the scenario (which must load), its
+    variants, states, groups, calendar and ``support:`` block, and reports those as
+    ``(location in the sweep file, message, fix)``: a typo there would otherwise make
+    every run of the sweep fail, or measure nothing.
+    """
+    errors: list = []
     for n, spec in enumerate(specs):
         metric = spec.get("metric")
         where = f"outcomes[{n}]"
@@ -74,12 +90,12 @@ def validate_outcomes(specs: list[dict]) -> list[str]:
             if metric not in MODEL_SERIES + ("support",):
                 errors.append(f"{where}.metric: unknown metric '{metric}'; use one of "
                               f"{', '.join(MODEL_SERIES + ('support',))} or "
-                              f"{{{'|'.join(PAIR_METRICS)}: ...}}")
+                              f"{{{'|'.join(METRICS)}: ...}}")
         elif isinstance(metric, dict) and len(metric) == 1:
             key = next(iter(metric))
-            if key not in PAIR_METRICS:
+            if key not in METRICS:
                 errors.append(f"{where}.metric: unknown metric '{key}'; use one of "
-                              f"{', '.join(PAIR_METRICS)}")
+                              f"{', '.join(METRICS)}")
         else:
             errors.append(f"{where}.metric: give a metric name or a one-key mapping, e.g. "
                           "{trust: [UKR, RUS]}")
@@ -88,7 +104,36 @@ def validate_outcomes(specs: list[dict]) -> list[str]:
                 parse_date(spec["at"])
             except ValueError as exc:
                 errors.append(f"{where}.at: {exc}")
+    if scenario is not None and not errors:
+        errors += _against_scenario(specs, scenario, variant)
     return errors
+
+
+def _against_scenario(specs: list[dict], scenario: str | Path, variant: str | None
+                      ) -> list[tuple[tuple, str, str]]:
+    """The scenario-dependent checks of :func:`validate_outcomes`."""
+    try:
+        loaded = load_cached(scenario)
+    except ScenarioError as exc:
+        first = f"the scenario file has {len(exc.issues)} problem(s), the first: {exc.issues[0]}"
+        return [(("scenario",), first, f"run `ddsim check {scenario}` to see them all")]
+    ck = Checker(str(scenario), {})
+    if variant is not None and variant not in loaded.variants:
+        from sim.parameters import closest
+        guess = closest(variant, list(loaded.variants))
+        ck.add(("variant",), f"unknown variant '{variant}' of {Path(scenario).name}",
+               (f"did you mean '{guess}'? " if guess else "")
+               + "variants: " + (", ".join(loaded.variants) or "none defined"))
+    names = Names(loaded.scenario)
+    for n, spec in enumerate(specs):
+        metric = spec["metric"]
+        if isinstance(metric, dict):
+            check_metric(ck, names, ("outcomes", n, "metric"), metric)
+        elif metric == "support":
+            check_support_block(ck, names, ("outcomes", n, "metric"))
+        if "at" in spec:
+            check_date(ck, names, ("outcomes", n, "at"), parse_date(spec["at"]))
+    return ck.located
 
 
 def _value_at(series: pd.Series, at: Any) -> float:

@@ -312,3 +312,15 @@ def test_variant_file_extends_a_base_and_is_checked_against_its_events(tmp_path)
     (issue,) = info.value.issues                      # the base's ids, the variant file's line
     assert issue.file.endswith("whatif.yaml") and issue.line == 3
     assert issue.field == "variants.no_visit.drop[0].ids[0]" and "'visit1'" in issue.hint
+
+
+def test_a_support_expectation_needs_a_support_block(tmp_path):
+    text = SCENARIO_HEAD + ("expectations:\n"
+                            "  - {id: e, metric: {support: POL}, at: 2020-06, above: 1}\n")
+    (issue,) = _errors(tmp_path, text)
+    assert issue.field == "expectations[0].metric.support" and "support:" in issue.hint
+    ok = text.replace("expectations:", "support: {recipient: UKR, from: 2020-01, until: 2020-12,"
+                                       " kinds: [military_aid]}\nexpectations:")
+    p = tmp_path / "ok.yaml"
+    p.write_text(ok)
+    assert load_scenario(p).scenario.support.recipient == "UKR"

@@ -54,6 +54,7 @@ class Checker:
         self.raw = raw
         self.issues: list[Issue] = []
         self.warnings: list[Issue] = []
+        self.located: list[tuple[tuple, str, str]] = []   # (loc, message, hint) of each issue
 
     def warn(self, loc: tuple, message: str, hint: str = "") -> None:
         """Record a warning: the file works, but a reader of the results should know."""
@@ -64,6 +65,7 @@ class Checker:
         """Record one issue at ``loc`` (a path into the raw YAML data)."""
         self.issues.append(Issue(self.file, line_of(self.raw, loc), field_path(loc), message,
                                  hint))
+        self.located.append((loc, message, hint))
 
 
 class Names:
@@ -80,6 +82,7 @@ class Names:
         self.sources = set(sc.meta.sources)
         self.start = sc.calendar.start
         self.end = sc.calendar.end
+        self.has_support = sc.support is not None
 
     def resolve(self, name: str) -> list[str] | None:
         """Codes named by a code, a group or ``*``; None if unknown."""
@@ -237,38 +240,56 @@ def check_variant(ck: Checker, names: Names, loc: tuple, var: Variant) -> None:
     check_policies(ck, names, loc + ("policies",), var.policies)
 
 
+def check_metric(ck: Checker, names: Names, loc: tuple, metric: Any) -> None:
+    """A metric mapping (of an expectation or a sweep outcome): one known key, states and
+    groups of this scenario, and a ``support:`` block where the metric needs one."""
+    keys = list(metric) if isinstance(metric, dict) else []
+    if len(keys) != 1 or keys[0] not in METRICS:
+        ck.add(loc, f"metric must be one of {', '.join(METRICS)}; got "
+               f"{', '.join(map(str, keys)) or 'nothing'}",
+               "write e.g. `metric: {trust: [UKR, RUS]}`")
+        return
+    key, val = keys[0], metric[keys[0]]
+    mloc = loc + (key,)
+    if key in ("trust", "uncertainty", "interop"):
+        if not (isinstance(val, list) and len(val) == 2):
+            ck.add(mloc, f"{key} takes two state codes", f"write `{key}: [A, B]`")
+        else:
+            for n, c in enumerate(val):
+                check_ref(ck, names, mloc + (n,), str(c))
+    elif key == "group_mean":
+        if not (isinstance(val, list) and len(val) == 2):
+            ck.add(mloc, "group_mean takes two groups", "write `group_mean: [G1, G2]`")
+        else:
+            for n, c in enumerate(val):
+                check_ref(ck, names, mloc + (n,), str(c), "group or state", groups_ok=True)
+    elif key == "support":
+        check_ref(ck, names, mloc, str(val))
+    elif key == "support_rank_corr":
+        if not isinstance(val, dict) or len(val) < 3:
+            ck.add(mloc, "support_rank_corr takes at least three `CODE: figure` entries",
+                   "write `support_rank_corr: {USA: 42.1, DEU: 17.1, GBR: 6.6}`")
+        else:
+            for c in val:
+                check_ref(ck, names, mloc + (c,), str(c))
+    if key in ("support", "support_rank_corr"):
+        check_support_block(ck, names, mloc)
+
+
+def check_support_block(ck: Checker, names: Names, loc: tuple) -> None:
+    """Support metrics count the actions the scenario's ``support:`` block defines: without
+    one they would be zero whatever happens."""
+    if not names.has_support:
+        ck.add(loc, "support is measured by the scenario's `support:` block (which actions, to "
+                    "whom, when), and this scenario has none: it would always be 0",
+               "add a `support:` block to the scenario (docs/scenarios.md) or choose another "
+               "metric")
+
+
 def check_expectation(ck: Checker, names: Names, loc: tuple, ex: Expectation,
                       variants: set[str]) -> None:
     """An expectation: one metric, one comparator, known states, groups and variants."""
-    keys = list(ex.metric)
-    if len(keys) != 1 or keys[0] not in METRICS:
-        ck.add(loc + ("metric",), f"metric must be one of {', '.join(METRICS)}; got "
-               f"{', '.join(map(str, keys)) or 'nothing'}",
-               "write e.g. `metric: {trust: [UKR, RUS]}`")
-    else:
-        key, val = keys[0], ex.metric[keys[0]]
-        mloc = loc + ("metric", key)
-        if key in ("trust", "uncertainty", "interop"):
-            if not (isinstance(val, list) and len(val) == 2):
-                ck.add(mloc, f"{key} takes two state codes", f"write `{key}: [A, B]`")
-            else:
-                for n, c in enumerate(val):
-                    check_ref(ck, names, mloc + (n,), str(c))
-        elif key == "group_mean":
-            if not (isinstance(val, list) and len(val) == 2):
-                ck.add(mloc, "group_mean takes two groups", "write `group_mean: [G1, G2]`")
-            else:
-                for n, c in enumerate(val):
-                    check_ref(ck, names, mloc + (n,), str(c), "group or state", groups_ok=True)
-        elif key == "support":
-            check_ref(ck, names, mloc, str(val))
-        elif key == "support_rank_corr":
-            if not isinstance(val, dict) or len(val) < 3:
-                ck.add(mloc, "support_rank_corr takes at least three `CODE: figure` entries",
-                       "write `support_rank_corr: {USA: 42.1, DEU: 17.1, GBR: 6.6}`")
-            else:
-                for c in val:
-                    check_ref(ck, names, mloc + (c,), str(c))
+    check_metric(ck, names, loc + ("metric",), ex.metric)
     given = [c for c in COMPARATORS if getattr(ex, c) is not None]
     if len(given) != 1:
         ck.add(loc, f"give exactly one of {', '.join(COMPARATORS)} (found {len(given)})",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import inspect
 import math
 import re
 from pathlib import Path
@@ -573,17 +574,31 @@ def _known_parameter_issues(raw_params: dict, known: dict, report: Reporter) -> 
                        f"keep {name} within [{_num(lo)}, {_num(hi)}]")
 
 
-def _outcome_issues(raw_outcomes: list, validate: Callable, report: Reporter) -> None:
+def _outcome_issues(raw_outcomes: list, validate: Callable, report: Reporter,
+                    scenario: Path | None = None, variant: str | None = None) -> None:
+    """Ask the model's ``validate_outcomes`` hook; with ``scenario`` (a file that exists)
+    and if the hook takes them, also pass the scenario and variant. The hook returns
+    messages, or ``(location, message, fix)`` for problems it can place in the file."""
     specs = [{"name": o} if isinstance(o, str) else o for o in raw_outcomes]
     if not all(isinstance(o, dict) for o in specs):
         return
+    context = {}
+    if scenario is not None:
+        try:
+            inspect.signature(validate).bind(specs, scenario=scenario, variant=variant)
+            context = {"scenario": scenario, "variant": variant}
+        except (TypeError, ValueError):
+            pass                      # an older hook: the specs alone
     try:
-        errors = list(validate(specs) or [])
+        errors = list(validate(specs, **context) or [])
     except Exception as exc:  # noqa: BLE001 - the adapter's own bug must not hide the file's issues
         report(("outcomes",), f"the model's validate_outcomes failed: {type(exc).__name__}: {exc}",
                "report this to the model adapter's author")
         return
     for message in errors:
+        if isinstance(message, tuple) and len(message) == 3:
+            report(tuple(message[0]), str(message[1]), str(message[2]))
+            continue
         loc: tuple = ("outcomes",)
         text = str(message)
         # the outcome the message is about: its name quoted, else the longest name mentioned
@@ -635,7 +650,11 @@ def _validate(plain: Any, tree: Any, file: str, base_dir: Path, *, check_files: 
     if isinstance(raw_outcomes, list) and raw_outcomes:
         hook = optional_hook(validate_outcomes)
         if hook is not None:
-            _outcome_issues(raw_outcomes, hook, report)
+            scenario = None
+            if spec is not None and check_files and (base_dir / spec.scenario).is_file():
+                scenario = (base_dir / spec.scenario).resolve()
+            _outcome_issues(raw_outcomes, hook, report, scenario,
+                            spec.variant if spec is not None else None)
     if issues or spec is None:
         issues.sort(key=lambda i: (i.line or 0))
         raise SweepFileError(file, issues)
