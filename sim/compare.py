@@ -49,35 +49,24 @@ class Comparison:
 
 
 def check_names(loaded, scenario: str | Path, variants: tuple[str, str],
-                 pairs: list[tuple[str, str]] | None, groups: list[tuple[str, str]] | None
-                 ) -> None:
+                pairs: list[tuple[str, str]] | None, groups: list[tuple[str, str]] | None
+                ) -> None:
     """Variants, states and groups that the scenario does not define, all reported at
     once as a ScenarioError (before any run starts)."""
-    from sim.parameters import closest
-    from sim.scenario.checks import Names
-    from sim.scenario.errors import Issue, ScenarioError
-    names = Names(loaded.scenario)
-    shown = str(scenario)
-    issues = []
+    from sim.scenario.checks import Checker, Names, check_ref, check_variant_name
+    from sim.scenario.errors import ScenarioError
+    ck = Checker(str(scenario), {})
     for v in variants:
-        if v not in loaded.variants:
-            guess = closest(v, list(loaded.variants))
-            issues.append(Issue(shown, None, "variant", f"unknown variant '{v}'",
-                                (f"did you mean '{guess}'? " if guess else "")
-                                + "variants: " + (", ".join(loaded.variants) or "none defined")))
-    for field, items, allowed, what in (
-            ("pairs", pairs, names.codes, "a state"),
-            ("groups", groups, [*names.groups, *names.codes], "a group or state")):
-        for k, pair in enumerate(items or []):
-            for name in pair:
-                if name not in allowed:
-                    guess = closest(name, allowed)
-                    issues.append(Issue(shown, None, f"{field}[{k}]",
-                                        f"'{name}' is not {what} of this scenario",
-                                        (f"did you mean '{guess}'? " if guess else "")
-                                        + "choose from: " + ", ".join(allowed)))
-    if issues:
-        raise ScenarioError(issues)
+        check_variant_name(ck, ("variant",), v, list(loaded.variants))
+    names = Names(loaded.scenario)
+    for k, pair in enumerate(pairs or []):
+        for m, code in enumerate(pair):
+            check_ref(ck, names, ("pairs", k, m), code)
+    for k, pair in enumerate(groups or []):
+        for m, name in enumerate(pair):
+            check_ref(ck, names, ("groups", k, m), name, "group or state", groups_ok=True)
+    if ck.issues:
+        raise ScenarioError(ck.issues)
 
 
 def _one_run(task: tuple) -> tuple[str, int, dict[str, pd.Series], pd.DataFrame]:

@@ -36,6 +36,7 @@ from sim.scenario.checks import (
     check_date,
     check_metric,
     check_support_block,
+    check_variant_name,
 )
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import LoadedScenario, load_scenario
@@ -118,12 +119,8 @@ def _against_scenario(specs: list[dict], scenario: str | Path, variant: str | No
         first = f"the scenario file has {len(exc.issues)} problem(s), the first: {exc.issues[0]}"
         return [(("scenario",), first, f"run `ddsim check {scenario}` to see them all")]
     ck = Checker(str(scenario), {})
-    if variant is not None and variant not in loaded.variants:
-        from sim.parameters import closest
-        guess = closest(variant, list(loaded.variants))
-        ck.add(("variant",), f"unknown variant '{variant}' of {Path(scenario).name}",
-               (f"did you mean '{guess}'? " if guess else "")
-               + "variants: " + (", ".join(loaded.variants) or "none defined"))
+    if variant is not None:
+        check_variant_name(ck, ("variant",), variant, list(loaded.variants))
     names = Names(loaded.scenario)
     for n, spec in enumerate(specs):
         metric = spec["metric"]

@@ -133,13 +133,13 @@ def test_compare_reports_every_unknown_name_before_running(tmp_path):
         compare(HISTORICAL[1], "historical", "no_comission", seeds=1,
                 pairs=[("ERI", "ETX")], groups=[("horn", "nowhere")])
     issues = {i.field: i for i in info.value.issues}
-    assert set(issues) == {"variant", "pairs[0]", "groups[0]"}
+    assert set(issues) == {"variant", "pairs[0][1]", "groups[0][1]"}
     assert "did you mean 'no_commission'" in issues["variant"].hint
-    assert "did you mean 'ETH'" in issues["pairs[0]"].hint
-    assert "'nowhere' is not a group or state" in issues["groups[0]"].message
+    assert "did you mean 'ETH'" in issues["pairs[0][1]"].hint
+    assert "'nowhere' is not a group or state" in issues["groups[0][1]"].message
     out = tmp_path / "cmp"
     proc = subprocess.run([sys.executable, "-m", "sim.cli", "compare", str(HISTORICAL[1]),
                            "-v", "historical", "-v", "no_commission", "-g", "horn:nowhere",
                            "-n", "1", "-o", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 2 and "groups[0]" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "groups[0][1]" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()                                   # nothing started, nothing written

@@ -125,6 +125,15 @@ def check_ref(ck: Checker, names: Names, loc: tuple, code: str | None, what: str
     ck.add(loc, f"'{code}' is not a {what} of this scenario", hint)
 
 
+def check_variant_name(ck: Checker, loc: tuple, name: str, variants: list[str]) -> None:
+    """A variant named from outside its file (a run, a comparison, a sweep) must exist."""
+    if name in variants:
+        return
+    guess = closest(name, variants)
+    ck.add(loc, f"unknown variant '{name}'", (f"did you mean '{guess}'? " if guess else "")
+           + "variants: " + (", ".join(variants) or "none defined"))
+
+
 def check_date(ck: Checker, names: Names, loc: tuple, d: dt.date | None) -> None:
     """A date must lie inside the calendar."""
     if d is not None and not (names.start <= d <= names.end):
@@ -295,15 +304,10 @@ def check_expectation(ck: Checker, names: Names, loc: tuple, ex: Expectation,
         ck.add(loc, f"give exactly one of {', '.join(COMPARATORS)} (found {len(given)})",
                "e.g. `below: 0.2` or `above_variant: no_commission`")
     for c in ("below_variant", "above_variant"):
-        v = getattr(ex, c)
-        if v is not None and v not in variants:
-            ck.add(loc + (c,), f"unknown variant '{v}'",
-                   f"did you mean '{closest(v, sorted(variants))}'?" if closest(v, sorted(variants))
-                   else "variants: " + ", ".join(sorted(variants)))
+        if getattr(ex, c) is not None:
+            check_variant_name(ck, loc + (c,), getattr(ex, c), sorted(variants))
     for n, v in enumerate(ex.variants or []):
-        if v not in variants:
-            ck.add(loc + ("variants", n), f"unknown variant '{v}'",
-                   "variants: " + ", ".join(sorted(variants)))
+        check_variant_name(ck, loc + ("variants", n), v, sorted(variants))
     for c in ("at", "from", "until"):
         check_date(ck, names, loc + (c,), getattr(ex, "from_" if c == "from" else c))
 
@@ -382,10 +386,8 @@ def check_variants_and_expectations(ck: Checker, names: Names, variants: dict[st
     """Variants, the default variant and expectations of one file."""
     for name, var in variants.items():
         check_variant(ck, names, ("variants", name), var)
-    if default is not None and default not in all_variants:
-        ck.add(("default_variant",), f"unknown variant '{default}'",
-               "variants: " + ", ".join(sorted(all_variants)) if all_variants
-               else "define it under `variants:`")
+    if default is not None:
+        check_variant_name(ck, ("default_variant",), default, sorted(all_variants))
     seen: set[str] = set()
     for n, ex in enumerate(expectations):
         check_expectation(ck, names, ("expectations", n), ex, all_variants)

@@ -16,7 +16,12 @@ import numpy as np
 from sim.calendar import Calendar, add_months, parse_every
 from sim.catalogue import CATALOGUE, ActionKind, with_overrides
 from sim.parameters import Parameters
-from sim.scenario.checks import Checker, check_parameters, country_name
+from sim.scenario.checks import (
+    Checker,
+    check_parameters,
+    check_variant_name,
+    country_name,
+)
 from sim.scenario.errors import Issue, ScenarioError
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import DropFilter, Event, PolicyRule, Recurring, Scenario
@@ -169,12 +174,9 @@ def compile_inputs(loaded: LoadedScenario, variant: str | None = None,
     if variant is None:
         variant = sc.default_variant
     if variant is not None and variant not in sc.variants:
-        from sim.parameters import closest
-        guess = closest(variant, list(sc.variants))
-        raise ScenarioError([Issue(
-            str(loaded.path), None, "variant", f"unknown variant '{variant}'",
-            (f"did you mean '{guess}'? " if guess else "")
-            + "variants: " + (", ".join(sc.variants) or "none defined"))])
+        ck = Checker(str(loaded.path), {})
+        check_variant_name(ck, ("variant",), variant, list(sc.variants))
+        raise ScenarioError(ck.issues)
     var = sc.variants.get(variant) if variant else None
     if overrides:       # the file's own parameters were checked, with lines, when it loaded
         ck = Checker(f"{loaded.path} (model arguments)", {})
