@@ -52,7 +52,6 @@ class Checker:
     def __init__(self, file: str, raw: Any):
         self.file = file
         self.raw = raw
-        self.issues: list[Issue] = []
         self.warnings: list[Issue] = []
         self.located: list[tuple[tuple, str, str]] = []   # (loc, message, hint) of each issue
 
@@ -63,9 +62,13 @@ class Checker:
 
     def add(self, loc: tuple, message: str, hint: str = "") -> None:
         """Record one issue at ``loc`` (a path into the raw YAML data)."""
-        self.issues.append(Issue(self.file, line_of(self.raw, loc), field_path(loc), message,
-                                 hint))
         self.located.append((loc, message, hint))
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The issues recorded, each with its file, line and field."""
+        return [Issue(self.file, line_of(self.raw, loc), field_path(loc), message, hint)
+                for loc, message, hint in self.located]
 
 
 class Names:
