@@ -28,7 +28,7 @@ from sim.expectations import metric_series
 # imported here, not when the first run starts: a sweep's fork server or forking
 # process then imports Mesa once for all its workers, ahead of their first run
 from sim.model import DefenceDiplomacyModel
-from sim.parameters import Parameters
+from sim.parameters import Parameters, closest
 from sim.scenario.checks import (
     METRICS,
     Checker,
@@ -75,39 +75,56 @@ def validate_outcomes(specs: list[dict], scenario: str | Path | None = None,
                       variant: str | None = None) -> list:
     """Problems with outcome specs (empty if all are valid).
 
-    Messages about the specs alone are strings. Given the sweep's ``scenario`` file and
-    ``variant``, it also checks them against the scenario (which must load), its
-    variants, states, groups, calendar and ``support:`` block, and reports those as
-    ``(location in the sweep file, message, fix)``: a typo there would otherwise make
-    every run of the sweep fail, or measure nothing.
+    Each problem is ``(location in the sweep file, message, fix)``. Given the sweep's
+    ``scenario`` file and ``variant``, it also checks the specs against the scenario
+    (which must load), its variants, states, groups, calendar and ``support:`` block:
+    a typo there would otherwise make every run of the sweep fail, or measure nothing.
     """
     errors: list = []
+    series = MODEL_SERIES + ("support",)
+    every = series + tuple(m for m in METRICS if m not in series)
     for n, spec in enumerate(specs):
-        metric = spec.get("metric")
-        where = f"outcomes[{n}]"
-        if "name" not in spec:
-            errors.append(f"{where}: needs a `name`")
+        metric = metric_of(spec)
         if isinstance(metric, str):
-            if metric not in MODEL_SERIES + ("support",):
-                errors.append(f"{where}.metric: unknown metric '{metric}'; use one of "
-                              f"{', '.join(MODEL_SERIES + ('support',))} or "
-                              f"{{{'|'.join(METRICS)}: ...}}")
+            if metric not in series:
+                named = "metric" not in spec
+                errors.append((("outcomes", n, "name" if named else "metric"),
+                               f"outcome '{metric}' has no `metric` and its name is not one"
+                               if named else f"unknown metric '{metric}'",
+                               ("add `metric: ...` or use a metric as the name; "
+                                if named else "") + _metric_hint(metric, every)))
         elif isinstance(metric, dict) and len(metric) == 1:
             key = next(iter(metric))
             if key not in METRICS:
-                errors.append(f"{where}.metric: unknown metric '{key}'; use one of "
-                              f"{', '.join(METRICS)}")
-        else:
-            errors.append(f"{where}.metric: give a metric name or a one-key mapping, e.g. "
-                          "{trust: [UKR, RUS]}")
+                errors.append((("outcomes", n, "metric", key), f"unknown metric '{key}'",
+                               _metric_hint(str(key), tuple(METRICS))))
+        elif metric is not None:                  # a nameless spec: the file's schema says so
+            errors.append((("outcomes", n, "metric"),
+                           (f"metric {metric!r} is not one metric: give a metric name or a "
+                           "one-key mapping"),
+                           (f"e.g. `metric: mean_trust` or `metric: {{trust: [UKR, RUS]}}`; "
+                           f"names: {', '.join(series)}; mappings: {', '.join(METRICS)}")))
         if "at" in spec:
             try:
                 parse_date(spec["at"])
             except ValueError as exc:
-                errors.append(f"{where}.at: {exc}")
+                errors.append((("outcomes", n, "at"), str(exc),
+                               "write a date as YYYY-MM or YYYY-MM-DD, e.g. 2019-12"))
     if scenario is not None and not errors:
         errors += _against_scenario(specs, scenario, variant)
     return errors
+
+
+def metric_of(spec: dict) -> Any:
+    """An outcome's metric: its ``metric``, else its name (``{name: mean_trust}``)."""
+    return spec.get("metric", spec.get("name"))
+
+
+def _metric_hint(name: str, choices: tuple[str, ...]) -> str:
+    """'did you mean' (if a name is close) and the valid metrics."""
+    near = closest(name, choices)
+    return (f"did you mean '{near}'? " if near else "") + (
+        f"metrics: {', '.join(choices)} (docs/sweeps.md, section 1)")
 
 
 def _against_scenario(specs: list[dict], scenario: str | Path, variant: str | None
@@ -123,7 +140,7 @@ def _against_scenario(specs: list[dict], scenario: str | Path, variant: str | No
         check_variant_name(ck, ("variant",), variant, list(loaded.variants))
     names = Names(loaded.scenario)
     for n, spec in enumerate(specs):
-        metric = spec["metric"]
+        metric = metric_of(spec)
         if isinstance(metric, dict):
             check_metric(ck, names, ("outcomes", n, "metric"), metric)
         elif metric == "support":
@@ -158,7 +175,7 @@ def outcomes_of(model, specs: list[dict]) -> dict[str, float]:
     res = None
     out: dict[str, float] = {}
     for spec in specs:
-        metric, at = spec["metric"], spec.get("at")
+        metric, at = metric_of(spec), spec.get("at")
         if isinstance(metric, str) and metric != "support":
             out[spec["name"]] = _collected_at(model, metric, at)
             continue

@@ -71,3 +71,42 @@ def test_sweep_on_a_broken_scenario_points_at_ddsim_check(tmp_path):
         load_sweep(path)
     (issue,) = info.value.issues
     assert issue.field == "scenario" and issue.line == 1 and "ddsim check" in issue.hint
+
+
+def test_outcome_metric_defaults_to_its_name_and_bad_metrics_are_located(tmp_path):
+    from pathlib import Path
+
+    from sim.sweep.errors import SweepFileError
+    from sim.sweep.runner import run_sweep
+    from sim.sweep.spec import load_sweep
+    root = Path(__file__).resolve().parents[1]
+    path = tmp_path / "s.yaml"
+    path.write_text(_sweep_text(root, None, [
+        "{name: a, metric: mean_trst}", "{name: b, metric: {trsut: [ERI, ETH]}}",
+        "{name: c, metric: mean_trust, at: 2020-13}", "{name: d, metric: [1, 2]}",
+        "polarisaton"]))
+    with pytest.raises(SweepFileError) as info:
+        load_sweep(path)
+    issues = {i.field: i for i in info.value.issues}
+    assert set(issues) == {"outcomes[0].metric", "outcomes[1].metric.trsut", "outcomes[2].at",
+                           "outcomes[3].metric", "outcomes[4].name"}
+    assert issues["outcomes[0].metric"].line == 6
+    assert "did you mean 'mean_trust'" in issues["outcomes[0].metric"].hint
+    assert "did you mean 'trust'" in issues["outcomes[1].metric.trsut"].hint
+    assert "month" in issues["outcomes[2].at"].message and "YYYY-MM" in issues["outcomes[2].at"].hint
+    assert "not one metric" in issues["outcomes[3].metric"].message
+    assert "has no `metric`" in issues["outcomes[4].name"].message
+    assert "did you mean 'polarisation'" in issues["outcomes[4].name"].hint
+    # a metric's name alone is an outcome: `- polarisation`, `{name: mean_trust}`
+    path.write_text(_sweep_text(root, None, ["polarisation", "{name: mean_trust, at: 2019-06}"])
+                    + f"output: {tmp_path / 'out'}\n")
+    folder = run_sweep(path, scheduler="serial", progress=False)
+    import pandas as pd
+    runs = pd.read_parquet(folder / "runs")
+    assert (runs["status"] == "ok").all() and len(runs) == 2
+    model = run_model(ETH, seed=int(runs["seed"].iloc[0]),
+                      parameters={"lam": float(runs["lam"].iloc[0])})
+    row = runs.iloc[0]
+    want = outcomes_of(model, [{"name": "polarisation", "metric": "polarisation"},
+                               {"name": "mean_trust", "metric": "mean_trust", "at": "2019-06"}])
+    assert row["polarisation"] == want["polarisation"] and row["mean_trust"] == want["mean_trust"]
