@@ -96,7 +96,9 @@ def app_command(host: str, port: int, scenarios_dir: Path | None, open_browser: 
     """
     folder = (scenarios_dir or default_scenarios_dir()).resolve()
     if not folder.is_dir():
-        print(f"error: scenarios folder {folder} does not exist (pass --scenarios-dir)", file=sys.stderr)
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        print(f"error: scenarios folder {folder} {what}; pass --scenarios-dir FOLDER "
+              "(a folder of scenario .yaml files)", file=sys.stderr)
         return 2
     if not list_scenarios(folder):
         print(f"warning: no *.yaml files in {folder}; the page will show the built-in demo", file=sys.stderr)

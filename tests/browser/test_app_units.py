@@ -145,6 +145,9 @@ def test_canvas_matrix_encoding():
 def test_app_command_refuses_bad_arguments(tmp_path, capsys):
     assert app_command("127.0.0.1", 8765, tmp_path / "missing", False) == 2
     assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "one.yaml").write_text("meta: {title: t}\n")
+    assert app_command("127.0.0.1", 8765, tmp_path / "one.yaml", False) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
     assert app_command("127.0.0.1", 0, Path(SCENARIOS), False) == 2
     import socket
 
