@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         names = args.scenario or ["synthetic_40_states.yaml"] + ([UKRAINE.name] if UKRAINE.exists() else [])
         port = find_free_port()
         command = [part.format(host="127.0.0.1", port=port) for part in ddsim_app_command(folder)]
-        log = open(folder / "server.log", "wb")
+        log = open(folder / "server.log", "wb")  # noqa: SIM115 - closed when the server stops
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
         url = f"http://127.0.0.1:{port}/"

@@ -256,7 +256,7 @@ def main() -> int:
                 run["startup_s"] = in_child(path=str(probe), scheduler=scheduler, workers=workers,
                                             evaluate=model["evaluate"])["wall_s"]
                 tries[label].append(run)
-        for label, scheduler, workers in cases:
+        for label, _scheduler, workers in cases:
             r = min(tries[label], key=lambda t: t["wall_s"])  # best of the repeats: least disturbed by other load
             assert r["runs_stored"] == args.runs, r
             r["rate"] = args.runs / r["wall_s"]

@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -23,8 +22,8 @@ from sim.scenario.errors import InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   pretty_exceptions_show_locals=False,
                   help="Simulate how defence diplomacy builds trust between states.")
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)   # paths and commands stay whole for copying
+err_console = Console(stderr=True, soft_wrap=True)
 
 ScenarioArg = typer.Argument(None, help="Scenario YAML file (default: the built-in demo).",
                              show_default=False)
@@ -44,19 +43,19 @@ def _output_folder(out: Path) -> Path:
     return out
 
 
-def _load(path: Optional[Path]):
+def _load(path: Path | None):
     from sim.model import BUILTIN_SCENARIO
     from sim.scenario.loader import load_scenario
     return load_scenario(path or BUILTIN_SCENARIO)
 
 
 @app.command()
-def run(scenario: Optional[Path] = ScenarioArg,
-        variant: Optional[str] = typer.Option(None, "--variant", "-v",
+def run(scenario: Path | None = ScenarioArg,
+        variant: str | None = typer.Option(None, "--variant", "-v",
                                               help="Variant to run (default: the file's)."),
         seed: int = typer.Option(0, "--seed", "-s", min=0,
                                  help="Random seed (same seed, same results)."),
-        steps: Optional[int] = typer.Option(None, min=1,
+        steps: int | None = typer.Option(None, min=1,
                                             help="Stop after this many steps."),
         out: Path = typer.Option(Path("results"), "--out", "-o",
                                  help="Folder for Parquet, CSV and PNG outputs."),
@@ -137,7 +136,7 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
             group: list[str] = typer.Option([], "--group", "-g",
                                             help="Group pair G:H (mean trust of G in H)."),
             out: Path = typer.Option(Path("results/compare"), "--out", "-o"),
-            workers: Optional[int] = typer.Option(None, min=1,
+            workers: int | None = typer.Option(None, min=1,
                                                   help="Processes (default: all cores).")):
     """Compare two variants as ensembles over seeds: differences with 95 % bands."""
     from sim.compare import check_names
@@ -174,11 +173,11 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
 
 @app.command()
 def sweep(file: Path = typer.Argument(..., help="Sweep YAML file (see docs/sweeps.md)."),
-          scheduler: Optional[str] = typer.Option(
+          scheduler: str | None = typer.Option(
               None, "--scheduler",
               help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster; "
                    "default: a local process pool."),
-          workers: Optional[int] = typer.Option(None, min=1,
+          workers: int | None = typer.Option(None, min=1,
                                                  help="Local workers (default: all cores)."),
           force_new: bool = typer.Option(False, "--force-new",
                                          help="Start again if the sweep file changed."),
@@ -197,7 +196,7 @@ def analyze(folder: Path = typer.Argument(..., help="A sweep's results folder.")
 
 
 @app.command()
-def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
+def schema(out: Path | None = typer.Option(None, "--out", "-o",
                                               help="Write to this file instead of stdout.")):
     """Print the JSON Schema of scenario files (for editor completion and checks)."""
     from sim.scenario.schema import Scenario
@@ -215,7 +214,7 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", "-o",
 
 
 @app.command("list-actions")
-def list_actions(kind: Optional[str] = typer.Argument(None, help="Show one kind in full.")):
+def list_actions(kind: str | None = typer.Argument(None, help="Show one kind in full.")):
     """The action catalogue: every kind with its weights and sources."""
     from sim.catalogue import CATALOGUE, SOURCES
     if kind:
@@ -239,8 +238,8 @@ def list_actions(kind: Optional[str] = typer.Argument(None, help="Show one kind 
     for k in CATALOGUE.values():
         table.add_row(k.name, k.form, f"{k.forward:g}", f"{k.back:g}", f"{k.observer:g}",
                       "covert" if k.covert else f"{k.visibility:g}", k.cost_basis,
-                      k.gate or "", k.institution or k.ends_institution and
-                      f"ends {k.ends_institution}" or "", ", ".join(k.sources))
+                      k.gate or "", k.institution or (k.ends_institution and
+                      f"ends {k.ends_institution}") or "", ", ".join(k.sources))
     console.print(table)
 
 
@@ -259,7 +258,7 @@ def list_params():
 @app.command("app")
 def app_cmd(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: the LAN)."),
             port: int = typer.Option(8765, help="TCP port."),
-            scenarios_dir: Optional[Path] = typer.Option(None, help="Folder of scenario files "
+            scenarios_dir: Path | None = typer.Option(None, help="Folder of scenario files "
                                                          "(default: ./scenarios)."),
             open_browser: bool = typer.Option(False, "--open/--no-open", help="Open a browser.")):
     """Serve the classroom dashboard (offline) and print its address; Ctrl-C stops it."""

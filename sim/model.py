@@ -142,7 +142,7 @@ class DefenceDiplomacyModel(mesa.Model):
         if self.steps >= self.n_steps:
             self.running = False
 
-    def run(self, progress: Any = None) -> "DefenceDiplomacyModel":
+    def run(self, progress: Any = None) -> DefenceDiplomacyModel:
         """Run to the end of the calendar; ``progress(done, total)`` is called each step."""
         while self.running and self.steps < self.n_steps:
             self.step()
@@ -178,7 +178,7 @@ class DefenceDiplomacyModel(mesa.Model):
         else:
             self._pending.append(action)
 
-    def results(self) -> "Results":
+    def results(self) -> Results:
         """The run's outputs as DataFrames, files and plots."""
         from sim.results import Results
         return Results(self)

@@ -27,8 +27,14 @@ import numpy as np
 
 from sim.catalogue import ActionKind
 from sim.parameters import Parameters
-from sim.trust import (add_signed, evidence_from_trust, institutional_memory, retention,
-                       trust_from_mass, uncertainty)
+from sim.trust import (
+    add_signed,
+    evidence_from_trust,
+    institutional_memory,
+    retention,
+    trust_from_mass,
+    uncertainty,
+)
 
 OPEN_ENDED = np.iinfo(np.int64).max // 2
 """Expiry step of an institution with no end date."""

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from helpers import make_world
 
 from sim.catalogue import CATALOGUE, SOURCES, weight_names, with_overrides
 from sim.world import Action
-from helpers import make_world
 
 
 @pytest.mark.parametrize("name", list(CATALOGUE))

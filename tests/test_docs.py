@@ -26,7 +26,7 @@ def test_every_parameter_and_kind_is_documented():
 def test_readme_quick_start_has_two_commands_and_docs_links_exist():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("## Quick start", 1)[1].split("```", 2)[1]
-    commands = [l for l in block.splitlines()[1:] if l.strip() and not l.startswith("#")]
+    commands = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")]
     assert len(commands) == 2
     for link in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (ROOT / link).exists(), link

@@ -1,13 +1,13 @@
 """Property tests: any random sequence of valid events keeps T and U finite, inside (0, 1)."""
 
 import numpy as np
+from helpers import make_world
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.catalogue import CATALOGUE
 from sim.trust import expected_trust
 from sim.world import Action
-from helpers import make_world
 
 N = 5
 KINDS = list(CATALOGUE)

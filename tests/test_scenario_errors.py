@@ -4,10 +4,10 @@ import subprocess
 import sys
 
 import pytest
+from helpers import SCENARIO_HEAD
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
-from helpers import SCENARIO_HEAD
 
 
 def _errors(tmp_path, text):
@@ -184,6 +184,7 @@ def test_bad_model_arguments_name_the_argument_and_the_fix():
 
 def test_steps_must_be_a_count_and_past_the_calendar_is_a_warning():
     import numpy as np
+
     from sim.model import DefenceDiplomacyModel
     for bad in (-1, 2.5, "12"):
         with pytest.raises(ScenarioError) as info:

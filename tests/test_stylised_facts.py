@@ -1,9 +1,9 @@
 """Stylised facts 1-5 of DESIGN section 9, each as a test on a small world."""
 
 import numpy as np
+from helpers import make_world
 
 from sim.world import Action
-from helpers import make_world
 
 
 def _run(world, months, action=None):
@@ -46,7 +46,6 @@ def test_3_institutions_keep_trust_after_engagement_stops():
         w = make_world(n=2, trust=0.5, confidence=2.0)
         if with_dca:
             w.apply(Action("defence_agreement", participants=(0, 1)))
-            w.catalogue  # agreement live from now on
         for _ in range(12):
             _run(w, 1, Action("joint_exercise", participants=(0, 1)))
         peak = w.trust[0, 1]

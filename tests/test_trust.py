@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-
-from sim.trust import (evidence_from_trust, expected_trust, institutional_memory, retention,
-                       uncertainty)
 from helpers import make_world
+
+from sim.trust import evidence_from_trust, expected_trust, institutional_memory, retention, uncertainty
 
 
 def test_expected_trust_and_uncertainty_by_hand():

@@ -16,7 +16,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sim.model import BUILTIN_SCENARIO, DefenceDiplomacyModel
 from sim.parameters import Parameters
@@ -73,7 +73,7 @@ def effective_parameters(loaded: LoadedScenario, variant: str | None) -> dict[st
     scalars = {k: v for k, v in values.items() if "." not in k and k in Parameters.model_fields}
     try:
         return Parameters(**scalars).model_dump()
-    except Exception:  # invalid values are reported when the model is built
+    except ValueError:  # pydantic ValidationError: invalid values are reported when the model is built
         return Parameters().model_dump()
 
 
@@ -98,7 +98,7 @@ class SessionModel(DefenceDiplomacyModel):
 
     #: What a Reset without a scenario builds: the session's current scenario and variant.
     #: Set on the per-session class (:func:`session_class`) whenever the page swaps models.
-    defaults: dict[str, Any] = {}
+    defaults: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, scenario_file: str | Path | LoadedScenario | None = None, variant: Any = _UNSET,
                  rng: Any = 0, steps: int | None = None, scenario: Any = None, **overrides: Any):

@@ -39,7 +39,7 @@ def colour_table(cmap: str, n: int = 101) -> tuple[str, ...]:
     from matplotlib import colormaps
 
     rgba = colormaps[cmap](np.linspace(0.0, 1.0, n))
-    return tuple("#%02x%02x%02x" % tuple(int(round(255 * c)) for c in row[:3]) for row in rgba)
+    return tuple("#" + "".join(f"{round(255 * c):02x}" for c in row[:3]) for row in rgba)
 
 
 def svg(width: float, height: float, body: str, *, testid: str = "", extra: str = "") -> str:

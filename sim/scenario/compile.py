@@ -108,9 +108,7 @@ def _matches(f: DropFilter, se: ScheduledEvent, groups: dict[str, list[str]]) ->
         return False
     if f.from_ is not None and ev.date < f.from_:
         return False
-    if f.until is not None and ev.date > f.until:
-        return False
-    return True
+    return f.until is None or ev.date <= f.until
 
 
 def group_members(sc: Scenario) -> dict[str, list[str]]:
@@ -192,7 +190,7 @@ def compile_inputs(loaded: LoadedScenario, variant: str | None = None,
         raise ScenarioError([Issue(str(loaded.path), None, "parameters",
                                    f"unknown action weight {exc}",
                                    "see `ddsim list-params`")]) from None
-    except Exception as exc:   # pydantic ValidationError from overrides given in code
+    except ValueError as exc:   # pydantic ValidationError from overrides given in code
         raise ScenarioError([Issue(str(loaded.path), None, "parameters", str(exc),
                                    "see `ddsim list-params`")]) from None
 

@@ -122,10 +122,7 @@ def _data_loc(raw: Any, loc: tuple, kind: str) -> tuple:
     out: list[Any] = []
     node = raw
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             out.append(part)
             node = node[part]
         else:

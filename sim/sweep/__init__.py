@@ -32,7 +32,7 @@ _EXPORTS = {
     "sweep_command": "cli", "analyze_command": "cli",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - the lazy exports, listed once
 
 
 def __getattr__(name: str) -> Any:

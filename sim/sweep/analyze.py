@@ -107,8 +107,8 @@ def _summarize(runs: pd.DataFrame, design: pd.DataFrame, params: list[str], outc
 def _morris_sigma_conf(problem: dict, X: np.ndarray, Y: np.ndarray, levels: int, seed: int) -> np.ndarray | None:
     """Bootstrap half-width of sigma (SALib reports a CI for mu* only)."""
     try:
-        from scipy.stats import norm
         from SALib.analyze.morris import _compute_delta, _compute_elementary_effects
+        from scipy.stats import norm
 
         n_vars = problem["num_vars"]
         n_traj = int(Y.size / (n_vars + 1))
@@ -248,7 +248,7 @@ def analyze(folder: str | Path, plots: bool = True) -> dict[str, Any]:
                 files[f"indices_{o}"] = path
     return {
         "folder": folder, "manifest": manifest, "summary": summary, "indices": indices,
-        "second_order": s2, "errors": errors, "runs_total": total, "runs_stored": int(len(runs)),
+        "second_order": s2, "errors": errors, "runs_total": total, "runs_stored": len(runs),
         "runs_ok": n_ok, "runs_error": int(len(runs) - n_ok), "complete": len(runs) >= total,
         "files": files, "warnings": warnings,
     }
@@ -267,46 +267,54 @@ def print_analysis(result: dict[str, Any], console: Any = None, max_rows: int = 
                   f"= {result['runs_total']:,} runs; stored {result['runs_stored']:,} "
                   f"({result['runs_ok']:,} ok, {result['runs_error']:,} errors)")
     all_outcomes = list(outcome_info(m))
-    outcomes = all_outcomes[:4]  # keep the table readable; summary.csv has them all
     params = [p for p, spec in d["parameters"].items() if spec.get("kind") != "fixed"]
+    # as many outcomes as fit the console (each "mean ± ci" about 16 columns wide);
+    # summary.csv has them all
+    room = (console.width - 13 - 9 * len(params)) // 16
+    outcomes = all_outcomes[:max(1, min(4, room))]
     summary = result["summary"]
     if outcomes and f"{outcomes[0]}_mean" in summary.columns:
-        more = f"; first 4 of {len(all_outcomes)} outcomes" if len(all_outcomes) > 4 else ""
+        more = (f"; first {len(outcomes)} of {len(all_outcomes)} outcomes"
+                if len(all_outcomes) > len(outcomes) else "")
         t = Table(title=f"Per design point: mean ± 95% CI of the mean (first {min(max_rows, len(summary))} "
                         f"of {len(summary):,} points{more}; all in summary.csv)")
         t.add_column("point", justify="right")
         for p in params:
-            t.add_column(p, justify="right")
+            t.add_column(p, justify="right", overflow="fold")
         t.add_column("runs", justify="right")
         for o in outcomes:
-            t.add_column(o, justify="right")
+            t.add_column(o, justify="right", overflow="fold")
         for row in summary.head(max_rows).to_dict("records"):  # records keep ints as ints
-            cells = [str(row["point_id"])] + [_fmt(row[p]) for p in params] + [f"{row['n_runs']}"]
+            cells = [str(row["point_id"])] + [_short(row[p]) for p in params] + [f"{row['n_runs']}"]
             for o in outcomes:
                 mean, lo, hi = row[f"{o}_mean"], row[f"{o}_ci_low"], row[f"{o}_ci_high"]
-                cells.append("-" if pd.isna(mean) else _fmt(mean) + ("" if pd.isna(lo) else
-                                                                      f" ± {(hi - lo) / 2:.2g}"))
+                cells.append("-" if pd.isna(mean) else _short(mean) + ("" if pd.isna(lo) else
+                                                                        f" ± {(hi - lo) / 2:.2g}"))
             t.add_row(*cells)
         console.print(t)
     idx = result["indices"]
     if idx is not None:
         sobol = d["method"] == "sobol"
-        t = Table(title="Sobol' indices (first order S1, total ST, +/- 95% CI)" if sobol
-                  else "Morris screening (mu*, sigma, +/- 95% CI)")
-        for c in ("outcome", "parameter"):
-            t.add_column(c)
-        heads = ("S1", "ST") if sobol else ("mu*", "sigma", "mu")
-        for h in heads:
-            t.add_column(h, justify="right")
-        for _, r in idx.iterrows():
-            if sobol:
-                vals = [f"{r['S1']:.3f} +/- {r['S1_conf']:.3f}", f"{r['ST']:.3f} +/- {r['ST_conf']:.3f}"]
-            else:
-                sc = "" if pd.isna(r["sigma_conf"]) else f" +/- {_fmt(r['sigma_conf'])}"
-                vals = [f"{_fmt(r['mu_star'])} +/- {_fmt(r['mu_star_conf'])}", _fmt(r["sigma"]) + sc,
-                        _fmt(r["mu"])]
-            t.add_row(str(r["outcome"]), str(r["parameter"]), *vals)
-        console.print(t)
+        indexed = list(dict.fromkeys(idx["outcome"]))
+        for o in indexed[:4]:                 # one table per outcome keeps names whole
+            more = f" (first 4 of {len(indexed)} outcomes; all in indices.csv)" if (
+                len(indexed) > 4 and o == indexed[0]) else ""
+            t = Table(title=(f"Sobol' indices of {o}: first order S1, total ST" if sobol
+                             else f"Morris screening of {o}: mu*, sigma, mu") + more,
+                      caption="± : half-width of the 95% confidence interval; "
+                              "sigma's interval is in indices.csv" * (not sobol))
+            t.add_column("parameter", no_wrap=True)
+            cols = (("S1", "S1_conf"), ("ST", "ST_conf")) if sobol else (
+                ("mu*", "mu_star_conf"), ("sigma", None), ("mu", None))
+            for head, conf in cols:
+                t.add_column(head, justify="right", no_wrap=True)
+                if conf:
+                    t.add_column("±", justify="right", no_wrap=True)
+            for _, r in idx[idx["outcome"] == o].iterrows():
+                vals = ([r["S1"], r["S1_conf"], r["ST"], r["ST_conf"]] if sobol
+                        else [r["mu_star"], r["mu_star_conf"], r["sigma"], r["mu"]])
+                t.add_row(str(r["parameter"]), *("-" if pd.isna(v) else f"{v:.3g}" for v in vals))
+            console.print(t)
     errors = result["errors"]
     if len(errors):
         t = Table(title="Most frequent errors")
@@ -320,6 +328,13 @@ def print_analysis(result: dict[str, Any], console: Any = None, max_rows: int = 
     console.print("[bold]Files[/bold]")
     for path in result["files"].values():
         console.print(f"  {path}")
+
+
+def _short(v: Any) -> str:
+    """A number in three significant digits (for tables); other values as they are."""
+    if isinstance(v, (float, np.floating)):
+        return "nan" if math.isnan(v) else f"{v:.3g}"
+    return str(v)
 
 
 def _fmt(v: Any) -> str:

@@ -30,8 +30,9 @@ import types
 import uuid
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Iterator
+from typing import Any
 
 from sim.issues import is_count
 
@@ -142,7 +143,7 @@ class Backend(ABC):
     def result(self, handle: Any) -> dict:
         """The batch's result columns; raises if the batch failed."""
 
-    def prepare(self, evaluate: str) -> None:
+    def prepare(self, evaluate: str) -> None:  # noqa: B027 - optional hook, nothing to do by default
         """Called first thing in a sweep, before the sweep file and the model are loaded:
         start anything slow that can run meanwhile. Must not fail."""
 

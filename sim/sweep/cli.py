@@ -75,7 +75,7 @@ def sweep_command(file: str | Path, scheduler: str | None = None, workers: int |
     from .runner import run_sweep
     from .spec import load_sweep
 
-    out = console or Console()
+    out = console or Console(soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
     try:
         spec = load_sweep(file, known_parameters=hook_for(evaluate, known_parameters, "known_parameters"),
@@ -112,7 +112,7 @@ def analyze_command(dir: str | Path, console: Console | None = None) -> int:  # 
     """``ddsim analyze DIR``: summaries, indices and plots of a results folder."""
     from .analyze import analyze, print_analysis
 
-    out = console or Console()
+    out = console or Console(soft_wrap=True)
     folder = Path(dir)
     if not folder.is_dir():
         Console(stderr=True, soft_wrap=True).print(f"[bold red]✗[/bold red] {escape(str(folder))} is not a folder")

@@ -70,7 +70,7 @@ def grid_levels(p: ParameterSpec, levels: int) -> tuple[list[Any], list[float]]:
         u = np.linspace(np.log10(p.low), np.log10(p.high), levels)
         return [float(v) for v in np.power(10.0, u)], [float(x) for x in u]
     if p.integer:
-        vals = sorted({int(round(v)) for v in np.linspace(p.low, p.high, levels)})
+        vals = sorted({round(float(v)) for v in np.linspace(p.low, p.high, levels)})
         return vals, [float(v) + 0.5 for v in vals]
     u = np.linspace(p.low, p.high, levels)
     return [float(v) for v in u], [float(v) for v in u]

@@ -8,7 +8,6 @@ or the environment), both subclasses of :class:`SweepError`.
 
 from __future__ import annotations
 
-
 from sim.issues import Issue
 
 __all__ = ["Issue", "SweepError", "SweepFileError", "SweepStateError"]

@@ -8,7 +8,8 @@ them by name and everything sent to them stays plain, picklable data.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 DEFAULT_EVALUATE = "sim.experiment:evaluate"
 DEFAULT_KNOWN_PARAMETERS = "sim.experiment:known_parameters"

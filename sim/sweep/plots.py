@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd

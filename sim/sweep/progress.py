@@ -62,7 +62,7 @@ class SweepProgress:
         self._start_done = done
         self._last_line = self._t0
 
-    def __enter__(self) -> "SweepProgress":
+    def __enter__(self) -> SweepProgress:
         if self.enabled and (self.console.is_terminal or self.console.is_jupyter):
             self._rich = Progress(
                 TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),

@@ -15,9 +15,10 @@ import platform
 import signal
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .backends import Backend, make_backend
 from .design import Design, build_design, run_id_of, run_seed
@@ -25,8 +26,16 @@ from .errors import EvaluateImportError, SweepRuntimeError, SweepStateError
 from .hooks import DEFAULT_EVALUATE, SAME_MODULE, hook_for
 from .progress import SweepProgress
 from .spec import SweepSpec, load_sweep, sweep_from_dict
-from .store import (FORMAT, ResultStore, batch_table, file_sha256, now_iso, outcome_columns, results_schema,
-                    stored_outcome_columns)
+from .store import (
+    FORMAT,
+    ResultStore,
+    batch_table,
+    file_sha256,
+    now_iso,
+    outcome_columns,
+    results_schema,
+    stored_outcome_columns,
+)
 from .worker import load_evaluate
 
 RunInfo = tuple[int, int, int, int]  # run_id, point_id, replicate, seed

@@ -29,8 +29,9 @@ import hashlib
 import inspect
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -119,7 +120,7 @@ class ParameterSpec(_Model):
         return "str"
 
     @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> "ParameterSpec":
+    def _check(self, info: ValidationInfo) -> ParameterSpec:
         report = _report(info)
         loc = ("parameters", self.name)
         has_range = self.low is not None or self.high is not None
@@ -291,7 +292,7 @@ class SweepSpec(_Model):
                     "write `batch_size: auto` (default) or e.g. `batch_size: 20`")
 
     @model_validator(mode="after")
-    def _cross_checks(self, info: ValidationInfo) -> "SweepSpec":
+    def _cross_checks(self, info: ValidationInfo) -> SweepSpec:
         ctx = info.context or {}
         _cross_check(_report(info), self.design, self.parameters, self.outcomes, self.scenario,
                      ctx.get("base_dir"), ctx.get("check_files", True))
@@ -362,7 +363,7 @@ class SweepSpec(_Model):
 
 
 # ---------------------------------------------------------------------- helpers
-def _cross_check(report: Reporter, d: "DesignSpec | None", parameters: dict | None,
+def _cross_check(report: Reporter, d: DesignSpec | None, parameters: dict | None,
                  outcomes: list | None, scenario: str | None, base_dir: Any, check_files: bool) -> None:
     """Checks that need several sections at once.
 

@@ -21,7 +21,7 @@ import json
 import os
 import re
 import weakref
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -69,7 +69,7 @@ def results_schema(spec: SweepSpec, columns: list[str] | None = None) -> pa.Sche
 
 def now_iso() -> str:
     """Current UTC time, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _fsync_dir(path: Path) -> None:

@@ -17,8 +17,8 @@ import os
 import signal
 import time
 import traceback
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .errors import EvaluateImportError
 

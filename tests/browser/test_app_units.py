@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from dashboard_helpers import ETHIOPIA, SCENARIOS
+
 from sim.app import state
 from sim.app.cli import app_command
 from sim.app.components.clock import parse_month, run_to

@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from dashboard_helpers import (
     ETHIOPIA,
     SCENARIOS,
@@ -23,8 +22,8 @@ from dashboard_helpers import (
     choose,
     clear_multiple,
     date_text,
-    labels,
     ddsim_app_command,
+    labels,
     measure_steps,
     options,
     select_scenario,

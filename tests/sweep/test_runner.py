@@ -125,7 +125,7 @@ def test_changed_sweep_file_is_refused_unless_force_new(write_sweep):
     path = write_sweep(grid_sweep(levels=2))
     folder = run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
     path.write_text(path.read_text().replace("replicates: 2", "replicates: 3"))
-    with pytest.raises(SweepStateError, match="(?s)sweep file has changed.*--force-new"):
+    with pytest.raises(SweepStateError, match=r"(?s)sweep file has changed.*--force-new"):
         run_sweep(path, scheduler="serial", progress=False, evaluate=TOY)
     run_sweep(path, scheduler="serial", progress=False, evaluate=TOY, force_new=True)
     assert len(stored(folder)) == 4 * 3
@@ -208,13 +208,13 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(write_sweep):
     proc = _start_sweep_process(path)
     _wait_for_parts(folder, 2, proc)
     proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the main process (SIGTERM is handled alike)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     err = " ".join(err.split())
     assert proc.returncode == 130, err
     assert "Interrupted" in err and "run the same command again" in err and "Traceback" not in err
     assert json.loads((folder / "manifest.json").read_text())["status"] == "interrupted"
     proc = _start_sweep_process(path, "--no-progress")
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     df = pd.read_parquet(folder / "runs")
     assert sorted(df["run_id"]) == list(range(75)) and (df["status"] == "ok").all()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import solara
 
-from sim.app.components.common import Message, Note, Svg
 from sim.app.components.canvas import MatrixCanvas
+from sim.app.components.common import Message, Note, Svg
 from sim.app.components.heatmap import matrix_props
 from sim.app.components.series import ARROW, default_pairs
 from sim.app.eventfeed import EventFeed

@@ -5,7 +5,6 @@ from __future__ import annotations
 import solara
 
 from sim.app.components.common import Note
-
 from sim.app.eventfeed import Entry, EventFeed
 from sim.app.state import SessionModel
 from sim.app.svg import esc

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import solara
 
-from sim.app.components.common import Note
-
 from sim.app import figures
+from sim.app.components.common import Note
 from sim.app.components.series import ARROW, default_groups, default_pairs
 from sim.app.state import SessionModel, period_start
 

@@ -9,7 +9,7 @@ import solara
 
 from sim.app.components.common import Note, Svg
 from sim.app.state import SessionModel, period_label
-from sim.app.svg import year_ticks, esc, svg, text
+from sim.app.svg import esc, svg, text, year_ticks
 from sim.catalogue import CATALOGUE
 
 ROWS = (("hostile", "#c62828", "hostile acts"), ("joint", "#1565c0", "done together"),
