@@ -221,7 +221,7 @@ def main() -> int:
         print(json.dumps(child(json.loads(args.child))))
         return 0
 
-    from sim.sweep.runner import package_version
+    from sim.provenance import package_version
 
     print(f"sweep benchmark - {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"SALib {package_version('SALib')}, dask {package_version('distributed')}")

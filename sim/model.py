@@ -59,6 +59,10 @@ class DefenceDiplomacyModel(mesa.Model):
                                        f"a seed must be 0 or more (got {rng})",
                                        "give a whole number such as 0, 1, 2, ...")])
         super().__init__(rng=rng)
+        self.seed: int | None = int(rng) if isinstance(rng, numbers.Integral) else None
+        """The integer seed given as ``rng`` (None for a Generator or no seed)."""
+        self.overrides: dict[str, Any] = dict(overrides)
+        """Parameters and action weights given as keyword arguments (not in the file)."""
         if scenario is None:
             scenario = BUILTIN_SCENARIO
         self.loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)

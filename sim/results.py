@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim import metrics
+from sim.provenance import run_record
 from sim.scenario.schema import parse_date
 
 if TYPE_CHECKING:
@@ -130,7 +132,8 @@ class Results:
 
     # --- files ---------------------------------------------------------------------------
     def save(self, out: str | Path, plots: bool = True) -> list[Path]:
-        """Write Parquet and CSV tables (and PNG plots) into ``out``; returns the paths."""
+        """Write Parquet and CSV tables (and PNG plots) into ``out``, and ``run.json``
+        (how they were made: :func:`sim.provenance.run_record`); returns the paths."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
@@ -146,4 +149,7 @@ class Results:
         if plots:
             from sim import plots as P
             written += P.save_all(self, out)
-        return written
+        record = out / "run.json"
+        record.write_text(json.dumps(run_record(self, [p.name for p in written] + [record.name]),
+                                     indent=2, default=str) + "\n", encoding="utf-8")
+        return written + [record]

@@ -61,9 +61,9 @@ def print_summary(console: Console, res: Results, top: int = 8) -> None:
     m = res.model
     inp = m.inputs
     ev = res.events()
-    console.print(f"[bold]{inp.title}[/bold]  variant: {inp.variant or '(none)'}  "
-                  f"seed-driven steps: {m.steps}  period: {m.calendar.period_start(1):%Y-%m} to "
-                  f"{m.date:%Y-%m}")
+    seed = "(not an integer)" if m.seed is None else m.seed
+    console.print(f"[bold]{inp.title}[/bold]  variant: {inp.variant or '(none)'}  seed: {seed}  "
+                  f"steps: {m.steps}  period: {m.calendar.period_start(1):%Y-%m} to {m.date:%Y-%m}")
     by_origin = ev["origin"].value_counts().to_dict()
     console.print(f"{len(res.codes)} states; {by_origin.get('scenario', 0)} scenario events "
                   f"applied, {by_origin.get('policy', 0)} endogenous actions.")

@@ -91,9 +91,9 @@ class SessionModel(DefenceDiplomacyModel):
 
     Adds bookkeeping only, no model behaviour: a lock (Play steps in a thread while a
     click may apply an instructor action), a ``version`` counter that changes whenever
-    the state does (figures are redrawn only then), the seed, and the parameter values
-    the user changed.  Slider values equal to what the scenario and variant already set
-    are not passed as overrides, so they never mask the variant's own parameters.
+    the state does (figures are redrawn only then). Only the slider values the user
+    changed are passed on as keyword arguments (``overrides``): values equal to what the
+    scenario and variant already set would mask the variant's own parameters.
     """
 
     #: What a Reset without a scenario builds: the session's current scenario and variant.
@@ -119,8 +119,6 @@ class SessionModel(DefenceDiplomacyModel):
         self.lock = threading.RLock()
         self.retired = False
         self.version = 0
-        self.seed = rng
-        self.user_overrides: dict[str, Any] = changed
         self.app_cache: dict[Any, Any] = {}   # the page's incremental series (see components.series)
         super().__init__(loaded, variant=variant, rng=rng, steps=steps, **changed)
 
@@ -275,7 +273,7 @@ def viz_params(model: SessionModel) -> dict[str, Any]:
     without touching a slider rebuilds the same run.
     """
     base = effective_parameters(model.loaded, model.variant)
-    base.update(model.user_overrides)
+    base.update(model.overrides)
     params: dict[str, Any] = {
         "scenario_file": model.loaded,
         "variant": model.variant,

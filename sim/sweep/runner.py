@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import platform
 import signal
 import threading
 from collections import deque
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sim.provenance import LIBRARIES, file_sha256, versions
 
 from .backends import Backend, make_backend
 from .design import Design, build_design, run_id_of, run_seed
@@ -30,7 +31,6 @@ from .store import (
     FORMAT,
     ResultStore,
     batch_table,
-    file_sha256,
     now_iso,
     outcome_columns,
     results_schema,
@@ -39,16 +39,6 @@ from .store import (
 from .worker import load_evaluate
 
 RunInfo = tuple[int, int, int, int]  # run_id, point_id, replicate, seed
-
-
-def package_version(name: str = "ddsim") -> str:
-    """Installed version of ``name``, or ``"unknown"`` when not installed."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 @dataclass
@@ -335,15 +325,6 @@ def _check_evaluate(evaluate: str) -> None:
                               "'package.module:function'.") from None
 
 
-def _versions() -> dict:
-    out = {"ddsim": package_version("ddsim"), "python": platform.python_version()}
-    for name in ("numpy", "pandas", "pyarrow", "SALib", "distributed", "mesa"):
-        v = package_version(name)
-        if v != "unknown":
-            out[name] = v
-    return out
-
-
 def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict:
     d = spec.design
     return {
@@ -355,7 +336,7 @@ def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict
         "scenario_sha256": file_sha256(spec.scenario_path),
         "variant": spec.variant,
         "evaluate": evaluate,
-        "versions": _versions(),
+        "versions": versions(LIBRARIES + ("SALib", "distributed")),
         "design": {
             "method": d.method, "samples": d.samples, "levels": d.effective_levels, "seed": d.seed,
             "second_order": d.second_order, "n_points": design.n_points, "replicates": design.replicates,

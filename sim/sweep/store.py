@@ -27,6 +27,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.provenance import file_sha256
+
 from .design import Design, arrow_type
 from .errors import SweepStateError
 from .spec import SweepSpec
@@ -275,16 +277,6 @@ class ResultStore:
         self._next_part += 1
         atomic_write_parquet(path, table)
         return path
-
-
-def file_sha256(path: Path) -> str | None:
-    """sha256 of a file's bytes, or ``None`` if it cannot be read."""
-    import hashlib
-
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def batch_table(result: dict, run_info: list[tuple[int, int, int, int]], design: Design,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -52,9 +53,9 @@ def test_initial_model_skips_broken_files(tmp_path):
 def test_unchanged_sliders_are_not_overrides(model):
     base = state.effective_parameters(model.loaded, "no_commission")
     same = state.build_model(model.loaded, variant="no_commission", seed=1, **base)
-    assert same.user_overrides == {}
+    assert same.overrides == {}
     changed = state.build_model(model.loaded, variant="no_commission", seed=1, **{**base, "lam": 0.9})
-    assert changed.user_overrides == {"lam": 0.9}
+    assert changed.overrides == {"lam": 0.9}
     assert changed.params.lam == pytest.approx(0.9)
 
 
@@ -128,12 +129,17 @@ def test_instructor_action(model):
     assert (row["kind"], row["actor"], row["recipients"]) == ("high_level_visit", "XCY", "XBL")
 
 
-def test_run_zip_has_csv_and_png(model):
+def test_run_zip_has_csv_png_and_run_json(model):
     model.run_until(dt.date(2030, 6, 1))
-    names = zipfile.ZipFile(io.BytesIO(run_zip(model))).namelist()
+    apply(model, Request("high_level_visit", "XCY", "XBL", (), None, 1.0, "test"))
+    archive = zipfile.ZipFile(io.BytesIO(run_zip(model)))
+    names = archive.namelist()
     assert any(n.endswith("events.csv") for n in names)
     assert any(n.endswith("network.png") for n in names)
     assert not any(n.endswith(".parquet") for n in names)
+    record = json.loads(archive.read(next(n for n in names if n.endswith("run.json"))))
+    assert record["actions"]["instructor"] == 1 and record["seed"] == model.seed
+    assert record["reproduce"] is None      # a hand-added action: no command remakes it
 
 
 def test_canvas_matrix_encoding():

@@ -21,7 +21,7 @@ def make_baseline(model: SessionModel, variant: str | None) -> SessionModel:
     It does not get the instructor's actions, so the difference shows what the variant
     and those actions changed.
     """
-    return build_model(model.loaded, variant=variant, seed=model.seed or 0, **model.user_overrides)
+    return build_model(model.loaded, variant=variant, seed=model.seed or 0, **model.overrides)
 
 
 def catch_up(baseline: SessionModel, model: SessionModel) -> None:

@@ -33,7 +33,8 @@ def _csv(frame) -> bytes:
 
 
 def run_zip(model: SessionModel) -> bytes:
-    """Every CSV table and PNG figure of the run so far, in one zip file."""
+    """Every CSV table and PNG figure of the run so far, and its ``run.json`` (how it was
+    made), in one zip file."""
     with model.lock, tempfile.TemporaryDirectory(prefix="ddsim-export-") as tmp:
         written = model.results().save(Path(tmp), plots=True)
         (Path(tmp) / "network.png").write_bytes(figures.network_png(model))
@@ -41,7 +42,7 @@ def run_zip(model: SessionModel) -> bytes:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in written:
-                if path.suffix in (".csv", ".png"):
+                if path.suffix in (".csv", ".png", ".json"):
                     zf.write(path, arcname=f"{file_stem(model)}/{path.name}")
         return buf.getvalue()
 
@@ -62,7 +63,7 @@ def ExportCard(model: SessionModel):
 
     stem = run_name(model)
     downloads = [
-        ("Everything (ZIP of CSV + PNG)", f"{stem}.zip", "application/zip", lambda: run_zip(model)),
+        ("Everything (ZIP of CSV + PNG + run.json)", f"{stem}.zip", "application/zip", lambda: run_zip(model)),
         ("Event log (CSV)", f"{stem}-events.csv", "text/csv", locked(lambda: _csv(model.results().events()))),
         ("Trust over time (CSV)", f"{stem}-trust.csv", "text/csv",
          locked(lambda: _csv(model.results().trust_frame()))),

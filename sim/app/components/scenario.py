@@ -102,8 +102,8 @@ def ScenarioCard(current: SessionModel, load: Callable[[SessionModel], None], fi
 def parameter_summary(model: SessionModel) -> str:
     """'Seed 0; lam 0.97 per month, ...' for the run on screen; changed values are starred."""
     values = effective_parameters(model.loaded, model.variant)
-    values.update(model.user_overrides)
-    parts = [f"{row['name']} {values[row['name']]:g}{'*' if row['name'] in model.user_overrides else ''}"
+    values.update(model.overrides)
+    parts = [f"{row['name']} {values[row['name']]:g}{'*' if row['name'] in model.overrides else ''}"
              f" ({row['unit']})" for row in key_parameter_rows()]
-    changed = " (* changed here)" if model.user_overrides else ""
+    changed = " (* changed here)" if model.overrides else ""
     return f"This run: seed {model.seed or 0}; " + ", ".join(parts) + changed

@@ -1,0 +1,113 @@
+"""Where results came from: package versions, input files with their hashes, settings.
+
+A run's results folder gets a ``run.json`` (:func:`run_record`) so that a folder
+found months later says which scenario file (and which version of it), variant,
+seed, parameters and code made it, and the command that makes it again. Sweeps
+keep the same facts in their manifest. No clock time is recorded: the same
+scenario and seed give bit-identical files, this one included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.model import DefenceDiplomacyModel
+    from sim.results import Results
+
+LIBRARIES = ("mesa", "numpy", "pandas", "pyarrow")
+"""Libraries whose versions can change a run's numbers or files."""
+
+
+def package_version(name: str = "ddsim") -> str:
+    """Installed version of ``name``, or ``"unknown"`` when not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def versions(libraries: tuple[str, ...] = LIBRARIES) -> dict[str, str]:
+    """ddsim's, Python's and the installed ``libraries``' versions."""
+    out = {"ddsim": package_version("ddsim"), "python": platform.python_version()}
+    for name in libraries:
+        v = package_version(name)
+        if v != "unknown":
+            out[name] = v
+    return out
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """sha256 of a file's bytes, or ``None`` if it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def changed_weights(catalogue: dict) -> dict[str, float]:
+    """The ``kind.field`` action weights of ``catalogue`` that differ from the defaults."""
+    # imported here: the sweep runner uses this module's helpers and knows no model
+    from sim.catalogue import CATALOGUE, WEIGHT_FIELDS
+
+    return {f"{name}.{f}": getattr(kind, f) for name, kind in catalogue.items()
+            for f in WEIGHT_FIELDS
+            if name in CATALOGUE and getattr(kind, f) != getattr(CATALOGUE[name], f)}
+
+
+def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
+    """How a run's results were made, as plain data for ``run.json``.
+
+    ``files``: the names of the files written next to it.
+    """
+    model = res.model
+    loaded = model.loaded
+    origins = res.events()["origin"].value_counts()
+    inputs = [{"role": "scenario", "file": str(loaded.path), "sha256": file_sha256(loaded.path)}]
+    extension = loaded.variant_files.get(model.variant or "")
+    if extension is not None and Path(extension) != Path(loaded.path):   # a separate file
+        inputs.append({"role": "variant", "file": str(extension), "sha256": file_sha256(extension)})
+    record: dict[str, Any] = {
+        "title": model.inputs.title,
+        "inputs": inputs,
+        "variant": model.variant,
+        "seed": model.seed,
+        "steps": model.steps,
+        "period": [str(model.calendar.period_start(1)), str(model.date)],
+        "overrides_in_code": {k: _plain(v) for k, v in model.overrides.items()},
+        "parameters": model.params.model_dump(),
+        "action_weights_changed": changed_weights(model.inputs.catalogue),
+        "actions": {"scenario": int(origins.get("scenario", 0)),
+                    "endogenous": int(origins.get("policy", 0)),
+                    "instructor": int(origins.get("instructor", 0))},
+        "warnings": list(model.warnings),
+        "versions": versions(),
+        "reproduce": reproduce_command(model, instructed=bool(origins.get("instructor", 0))),
+    }
+    if files is not None:
+        record["files"] = sorted(files)
+    return record
+
+
+def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) -> str | None:
+    """The ``ddsim run`` command that makes the same results, or None when the run had
+    what a command cannot give: a random seed, keyword arguments given in code, or
+    actions an instructor added in the dashboard (``instructed``)."""
+    if model.seed is None or model.overrides or instructed:
+        return None
+    parts = ["ddsim", "run", str(model.loaded.path)]
+    if model.variant:
+        parts += ["--variant", model.variant]
+    parts += ["--seed", str(model.seed)]
+    if model.steps != model.calendar.n_steps:
+        parts += ["--steps", str(model.steps)]
+    return " ".join(parts)
+
+
+def _plain(value: Any) -> Any:
+    """numpy numbers as Python numbers, for JSON."""
+    return value.item() if hasattr(value, "item") else value

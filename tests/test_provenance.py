@@ -1,0 +1,52 @@
+"""run.json: a results folder says how it was made, and its command makes it again."""
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.model import DefenceDiplomacyModel
+from sim.provenance import changed_weights, file_sha256
+
+ROOT = Path(__file__).resolve().parents[1]
+ETH = "scenarios/ethiopia_eritrea_2018.yaml"
+
+
+def _ddsim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT)
+
+
+def test_run_json_records_inputs_settings_and_the_command_that_remakes_the_files(tmp_path):
+    first = tmp_path / "first"
+    done = _ddsim("run", ETH, "-v", "no_commission", "--seed", "4", "--steps", "60",
+                  "--out", str(first))
+    assert done.returncode == 0, done.stderr
+    record = json.loads((first / "run.json").read_text())
+    assert record["inputs"] == [{"role": "scenario", "file": ETH,
+                                 "sha256": file_sha256(ROOT / ETH)}]
+    assert (record["variant"], record["seed"], record["steps"]) == ("no_commission", 4, 60)
+    assert record["period"] == ["2016-01-01", "2020-12-31"]
+    assert record["parameters"]["lam"] == DefenceDiplomacyModel(ETH).params.lam
+    assert record["actions"]["scenario"] > 0 and record["versions"]["mesa"].startswith("3.5")
+    assert set(record["files"]) == {p.name for p in first.iterdir()} and "heatmap.png" in record["files"]
+    command = shlex.split(record["reproduce"])
+    assert command[:2] == ["ddsim", "run"] and "--steps" in command
+    again = tmp_path / "again"
+    done = _ddsim(*command[1:], "--out", str(again))
+    assert done.returncode == 0, done.stderr
+    for name in record["files"]:        # every file bit-identical, run.json included
+        assert (again / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_run_json_records_keyword_overrides_and_changed_weights(tmp_path):
+    model = DefenceDiplomacyModel(ETH, rng=2, steps=12, lam=0.9,
+                                  **{"joint_exercise.forward": 0.7}).run()
+    model.results().save(tmp_path, plots=False)
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["overrides_in_code"] == {"lam": 0.9, "joint_exercise.forward": 0.7}
+    assert record["parameters"]["lam"] == 0.9
+    assert record["action_weights_changed"] == {"joint_exercise.forward": 0.7}
+    assert record["reproduce"] is None      # keyword arguments: no command gives them
+    assert changed_weights(DefenceDiplomacyModel(ETH).inputs.catalogue) == {}
