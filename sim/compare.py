@@ -8,9 +8,11 @@ the local cores.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import pandas as pd
 
 from sim.experiment import load_cached, run_model
 from sim.issues import is_count
+from sim.provenance import file_sha256, versions
 
 
 @dataclass
@@ -32,9 +35,12 @@ class Comparison:
     series: pd.DataFrame          # long: variant, seed, metric, date, value
     difference: pd.DataFrame      # metric, date, mean, low, high (A - B)
     support: pd.DataFrame | None  # iso3, mean A, mean B, difference (EUR bn) if the scenario has support
+    pairs: list[tuple[str, str]] = field(default_factory=list)    # the trust pairs compared
+    groups: list[tuple[str, str]] = field(default_factory=list)   # the group pairs compared
 
     def save(self, out: str | Path) -> list[Path]:
-        """Write the tables (CSV) and the band plot (PNG) into ``out``."""
+        """Write the tables (CSV), the band plot (PNG) and ``compare.json`` (how they were
+        made: :meth:`record`) into ``out``."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = [out / "compare_difference.csv", out / "compare_runs.csv"]
@@ -45,7 +51,29 @@ class Comparison:
             self.support.to_csv(paths[-1], index=False)
         paths.append(out / "compare.png")
         plot_difference(self, paths[-1])
+        paths.append(out / "compare.json")
+        paths[-1].write_text(json.dumps(self.record([p.name for p in paths]), indent=2) + "\n",
+                             encoding="utf-8")
         return paths
+
+    def record(self, files: list[str] | None = None) -> dict:
+        """Scenario file and its sha256, variants, seeds, pairs, groups, versions and the
+        ``ddsim compare`` command that makes the same tables again."""
+        command = ["ddsim", "compare", self.scenario, "-v", self.variant_a, "-v", self.variant_b,
+                   "-n", str(self.seeds)]
+        for flag, items in (("-p", self.pairs), ("-g", self.groups)):
+            for a, b in items:
+                command += [flag, f"{a}:{b}"]
+        out = {"inputs": [{"role": "scenario", "file": self.scenario,
+                           "sha256": file_sha256(self.scenario)}],
+               "variants": [self.variant_a, self.variant_b],
+               "seeds": list(range(self.seeds)),
+               "pairs": [list(p) for p in self.pairs], "groups": [list(g) for g in self.groups],
+               "versions": versions(),
+               "reproduce": shlex.join(command)}
+        if files is not None:
+            out["files"] = sorted(files)
+        return out
 
 
 def check_names(loaded, scenario: str | Path, variants: tuple[str, str],
@@ -139,7 +167,8 @@ def compare(scenario: str | Path, variant_a: str, variant_b: str, seeds: int = 1
             "low": d.groupby("iso3").quantile(0.025),
             "high": d.groupby("iso3").quantile(0.975)}).reset_index()
         support = support.sort_values("difference_eur_bn").reset_index(drop=True)
-    return Comparison(str(scenario), variant_a, variant_b, seeds, long, summary, support)
+    return Comparison(str(scenario), variant_a, variant_b, seeds, long, summary, support,
+                      [tuple(p) for p in pairs], [tuple(g) for g in groups])
 
 
 def plot_difference(cmp: Comparison, path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import shlex
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,7 +106,7 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     parts += ["--seed", str(model.seed)]
     if model.steps != model.calendar.n_steps:
         parts += ["--steps", str(model.steps)]
-    return " ".join(parts)
+    return shlex.join(parts)
 
 
 def _plain(value: Any) -> Any:

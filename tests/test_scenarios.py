@@ -104,6 +104,22 @@ def test_compare_writes_bands_and_support_difference(tmp_path):
     assert set(d["metric"]) == {"trust UKR in USA", "mean west in russia_bloc"}
     assert (d["low"] <= d["mean"]).all() and (d["mean"] <= d["high"]).all()
     assert cmp.support["difference_eur_bn"].sum() > 0    # groundwork: more support with it
+    import json
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    record = json.loads((tmp_path / "compare.json").read_text())
+    assert record["variants"] == ["endogenous_support", "no_peacetime_training"]
+    assert record["seeds"] == [0, 1] and record["pairs"] == [["UKR", "USA"]]
+    assert set(record["files"]) == paths and len(record["inputs"][0]["sha256"]) == 64
+    # its command remakes the same tables
+    again = tmp_path / "again"
+    args = shlex.split(record["reproduce"])[1:] + ["-o", str(again), "--workers", "2"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    for name in ("compare_difference.csv", "compare_runs.csv", "support_difference.csv"):
+        assert (again / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("bad", [{"seeds": 0}, {"workers": 0}, {"workers": -2}])
