@@ -150,6 +150,20 @@ class Results:
             from sim import plots as P
             written += P.save_all(self, out)
         record = out / "run.json"
-        record.write_text(json.dumps(run_record(self, [p.name for p in written] + [record.name]),
-                                     indent=2, default=str) + "\n", encoding="utf-8")
+        names = [p.name for p in written] + [record.name]
+        for stale in set(_files_of_earlier_run(record)) - set(names):
+            (out / stale).unlink(missing_ok=True)
+        record.write_text(json.dumps(run_record(self, names), indent=2, default=str) + "\n",
+                          encoding="utf-8")
         return written + [record]
+
+
+def _files_of_earlier_run(record: Path) -> list[str]:
+    """Files an earlier run listed in its ``run.json`` in this folder (plain names only):
+    those the new run does not write again are removed, so that the folder holds one
+    run's results, not a mix (a ``support.csv`` left from another scenario, say)."""
+    try:
+        files = json.loads(record.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [f for f in files if isinstance(f, str) and f == Path(f).name and f != record.name]

@@ -50,3 +50,15 @@ def test_run_json_records_keyword_overrides_and_changed_weights(tmp_path):
     assert record["action_weights_changed"] == {"joint_exercise.forward": 0.7}
     assert record["reproduce"] is None      # keyword arguments: no command gives them
     assert changed_weights(DefenceDiplomacyModel(ETH).inputs.catalogue) == {}
+
+
+def test_a_second_run_into_the_same_folder_leaves_no_files_of_the_first(tmp_path):
+    ukraine = DefenceDiplomacyModel("scenarios/ukraine_2014_2023.yaml", rng=1, steps=3).run()
+    ukraine.results().save(tmp_path, plots=False)
+    assert (tmp_path / "support.csv").exists()
+    (tmp_path / "notes.txt").write_text("mine")
+    DefenceDiplomacyModel(ETH, rng=1, steps=3).run().results().save(tmp_path, plots=False)
+    assert not (tmp_path / "support.csv").exists()      # Ethiopia-Eritrea has no support block
+    assert (tmp_path / "notes.txt").read_text() == "mine"    # only files a run wrote are removed
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert set(record["files"]) == {p.name for p in tmp_path.iterdir()} - {"notes.txt"}
