@@ -154,7 +154,7 @@ class ResultStore:
                 store.release()
                 raise SweepStateError(
                     f"{folder} holds results of a different sweep: {reason}.\n"
-                    "Refusing to mix them. Either restore the sweep file as it was, set a different "
+                    "Refusing to mix them. Either restore the file as it was, set a different "
                     "`output:` folder, or start over with --force-new (the old folder is kept, renamed)."
                 )
             store.release()
