@@ -68,10 +68,8 @@ def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
     model = res.model
     loaded = model.loaded
     origins = res.events()["origin"].value_counts()
-    inputs = [{"role": "scenario", "file": str(loaded.path), "sha256": file_sha256(loaded.path)}]
-    extension = loaded.variant_files.get(model.variant or "")
-    if extension is not None and Path(extension) != Path(loaded.path):   # a separate file
-        inputs.append({"role": "variant", "file": str(extension), "sha256": file_sha256(extension)})
+    inputs = [{"role": "scenario" if f == loaded.path else "base", "file": str(f),
+               "sha256": file_sha256(f)} for f in loaded.files]
     record: dict[str, Any] = {
         "title": model.inputs.title,
         "inputs": inputs,

@@ -62,3 +62,18 @@ def test_a_second_run_into_the_same_folder_leaves_no_files_of_the_first(tmp_path
     assert (tmp_path / "notes.txt").read_text() == "mine"    # only files a run wrote are removed
     record = json.loads((tmp_path / "run.json").read_text())
     assert set(record["files"]) == {p.name for p in tmp_path.iterdir()} - {"notes.txt"}
+
+
+def test_a_variant_file_records_its_base_file_too(tmp_path):
+    import shutil
+    base = tmp_path / "eth.yaml"
+    shutil.copy(ROOT / ETH, base)
+    ext = tmp_path / "what_if.yaml"
+    ext.write_text("extends: eth.yaml\nvariants:\n  no_jeddah: {drop: [{kinds: [defence_agreement]}]}\n")
+    model = DefenceDiplomacyModel(ext, variant="no_jeddah", rng=0, steps=6).run()
+    model.results().save(tmp_path / "out", plots=False)
+    record = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert [(i["role"], Path(i["file"]).name) for i in record["inputs"]] == [
+        ("base", "eth.yaml"), ("scenario", "what_if.yaml")]
+    assert record["inputs"][0]["sha256"] == file_sha256(ROOT / ETH)
+    assert shlex.split(record["reproduce"])[2:4] == [str(ext), "--variant"]

@@ -38,6 +38,13 @@ class LoadedScenario:
     path: Path
     warnings: list[Issue] = field(default_factory=list)
     variant_files: dict[str, Path] = field(default_factory=dict)
+    base_files: list[Path] = field(default_factory=list)
+    """For a variant file that ``extends`` a base: the base file(s) it was merged onto."""
+
+    @property
+    def files(self) -> list[Path]:
+        """Every file this scenario was read from: its bases, then the file itself."""
+        return [*self.base_files, self.path]
 
     @property
     def variants(self) -> list[str]:
@@ -241,4 +248,4 @@ def _load_extension(path: Path, raw: Any, shown: str) -> LoadedScenario:
         "variants": variants, "expectations": expectations, "meta": meta,
         "default_variant": ext.default_variant or sc.default_variant, "extends": ext.extends})
     files = {**base.variant_files, **{v: path for v in ext.variants}}
-    return LoadedScenario(merged, path, base.warnings + ck.warnings, files)
+    return LoadedScenario(merged, path, base.warnings + ck.warnings, files, base.files)
