@@ -56,6 +56,15 @@ def load_cached(path: str | Path) -> LoadedScenario:
     return _load(p, os.path.getmtime(p))
 
 
+def input_files(scenario: str | Path) -> list[Path]:
+    """The files a scenario is read from (a variant file's bases first): the sweep
+    runner hashes them all, so that editing a base refuses to resume into old results."""
+    try:
+        return load_cached(scenario).files
+    except ScenarioError:
+        return [Path(scenario)]      # the sweep file's own check reports the problem
+
+
 def known_parameters() -> dict[str, tuple[float, float] | None]:
     """Every sweepable name with its valid (low, high) range where one is known."""
     out: dict[str, tuple[float, float] | None] = {}

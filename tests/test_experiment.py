@@ -110,3 +110,27 @@ def test_outcome_metric_defaults_to_its_name_and_bad_metrics_are_located(tmp_pat
     want = outcomes_of(model, [{"name": "polarisation", "metric": "polarisation"},
                                {"name": "mean_trust", "metric": "mean_trust", "at": "2019-06"}])
     assert row["polarisation"] == want["polarisation"] and row["mean_trust"] == want["mean_trust"]
+
+
+def test_a_sweep_does_not_resume_after_the_base_of_its_variant_file_changed(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from sim.experiment import input_files
+    from sim.sweep.errors import SweepStateError
+    from sim.sweep.runner import run_sweep
+    root = Path(__file__).resolve().parents[1]
+    base = tmp_path / "eth.yaml"
+    shutil.copy(root / ETH, base)
+    ext = tmp_path / "what_if.yaml"
+    ext.write_text("extends: eth.yaml\nvariants:\n  no_jeddah: {drop: [{kinds: [defence_agreement]}]}\n")
+    assert input_files(ext) == [base.resolve(), ext]
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text("scenario: what_if.yaml\nvariant: no_jeddah\n"
+                     "parameters:\n  lam: {low: 0.9, high: 0.99}\n"
+                     "design: {method: random, samples: 2, seed: 1}\noutcomes: [mean_trust]\n")
+    run_sweep(sweep, scheduler="serial", progress=False)
+    run_sweep(sweep, scheduler="serial", progress=False)          # unchanged: resumes (nothing to do)
+    base.write_text(base.read_text() + "\n# edited\n")
+    with pytest.raises(SweepStateError, match=r"what_if.yaml \(or a file it extends\) has changed"):
+        run_sweep(sweep, scheduler="serial", progress=False)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.provenance import LIBRARIES, file_sha256, versions
+from sim.provenance import LIBRARIES, versions
 
 from .backends import Backend, make_backend
 from .design import Design, build_design, run_id_of, run_seed
 from .errors import EvaluateImportError, SweepRuntimeError, SweepStateError
-from .hooks import DEFAULT_EVALUATE, SAME_MODULE, hook_for
+from .hooks import DEFAULT_EVALUATE, SAME_MODULE, hook_for, optional_hook
 from .progress import SweepProgress
 from .spec import SweepSpec, load_sweep, sweep_from_dict
 from .store import (
@@ -34,6 +34,7 @@ from .store import (
     now_iso,
     outcome_columns,
     results_schema,
+    scenario_sha256,
     stored_outcome_columns,
 )
 from .worker import load_evaluate
@@ -325,7 +326,8 @@ def _check_evaluate(evaluate: str) -> None:
                               "'package.module:function'.") from None
 
 
-def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict:
+def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str,
+              scenario_hash: str | None) -> dict:
     d = spec.design
     return {
         "format": FORMAT,
@@ -333,7 +335,7 @@ def _manifest(old: dict, spec: SweepSpec, design: Design, evaluate: str) -> dict
         "sweep_sha256": spec.sha256,
         "sweep_text": spec.text,
         "scenario": str(spec.scenario_path),
-        "scenario_sha256": file_sha256(spec.scenario_path),
+        "scenario_sha256": scenario_hash,
         "variant": spec.variant,
         "evaluate": evaluate,
         "versions": versions(LIBRARIES + ("SALib", "distributed")),
@@ -402,10 +404,14 @@ def run_sweep(path_or_spec: str | Path | SweepSpec | dict, scheduler: Any = None
                     hook_for(evaluate, validate_outcomes, "validate_outcomes"))
     _check_evaluate(evaluate)
     design = build_design(spec)
-    store, moved_to = ResultStore.open(spec, force_new=force_new)
+    # the model's `input_files` hook names the files a scenario is read from (a variant
+    # file and its base): a change to any of them means a different sweep
+    scenario_hash = scenario_sha256(
+        spec.scenario_path, optional_hook(hook_for(evaluate, SAME_MODULE, "input_files")))
+    store, moved_to = ResultStore.open(spec, force_new=force_new, scenario_sha256=scenario_hash)
     try:
         done, n_errors = store.finished()
-        manifest = _manifest(store.read_manifest(), spec, design, evaluate)
+        manifest = _manifest(store.read_manifest(), spec, design, evaluate, scenario_hash)
         if moved_to:
             manifest["replaced_folder_moved_to"] = moved_to
         store.write_design(design, spec)

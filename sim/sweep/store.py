@@ -17,10 +17,12 @@ Finished runs are found again by reading the ``run_id`` column of the parts.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +42,20 @@ except ImportError:  # pragma: no cover - Windows: no advisory lock
 
 PART_RE = re.compile(r"^part-(\d+)\.parquet$")
 FORMAT = "ddsim-sweep/1"
+
+
+def scenario_sha256(path: Path, input_files: Callable[[Path], list[Path]] | None = None
+                    ) -> str | None:
+    """sha256 of the scenario as the model reads it: of the file alone, or, when the
+    model's ``input_files`` hook names several files (a variant file and the base it
+    extends), of their hashes in order. None if a file cannot be read."""
+    files = [Path(f) for f in input_files(path)] if input_files else [path]
+    hashes = [file_sha256(f) for f in files]
+    if None in hashes:
+        return None
+    if len(hashes) == 1:
+        return hashes[0]
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
 
 def outcome_columns(names: list[str], keys: list[str]) -> list[str]:
@@ -136,8 +152,12 @@ class ResultStore:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, spec: SweepSpec, force_new: bool = False) -> tuple[ResultStore, str | None]:
+    def open(cls, spec: SweepSpec, force_new: bool = False, scenario_sha256: str | None = None
+             ) -> tuple[ResultStore, str | None]:
         """Open (or create) the results folder of ``spec`` for writing.
+
+        ``scenario_sha256``: the hash of the scenario as the model reads it
+        (:func:`scenario_sha256`; default: of the scenario file alone).
 
         Returns ``(store, moved_to)``; ``moved_to`` is where an old folder was
         moved when ``force_new`` replaced it. Raises :class:`SweepStateError`
@@ -147,7 +167,7 @@ class ResultStore:
         store = cls(folder)
         folder.mkdir(parents=True, exist_ok=True)
         store._lock()
-        reason = store._mismatch(spec)
+        reason = store._mismatch(spec, scenario_sha256 or file_sha256(spec.scenario_path))
         moved_to = None
         if reason:
             if not force_new:
@@ -168,7 +188,7 @@ class ResultStore:
         store.clean_temporaries()
         return store, moved_to
 
-    def _mismatch(self, spec: SweepSpec) -> str | None:
+    def _mismatch(self, spec: SweepSpec, scenario_now: str | None) -> str | None:
         if self.manifest_path.exists():
             try:
                 m = json.loads(self.manifest_path.read_text())
@@ -178,9 +198,9 @@ class ResultStore:
                 return (f"the sweep file has changed since the folder was started "
                         f"(sha256 {str(m.get('sweep_sha256'))[:12]}... then, {spec.sha256[:12]}... now)")
             old = m.get("scenario_sha256")
-            new = file_sha256(spec.scenario_path)
-            if old and new and old != new:
-                return f"the scenario file {spec.scenario} has changed since the folder was started"
+            if old and scenario_now and old != scenario_now:
+                return (f"the scenario file {spec.scenario} (or a file it extends) has changed "
+                        "since the folder was started")
             return None
         if self.runs_dir.exists() and any(self.part_files()):
             return "it has run files but no manifest.json"
