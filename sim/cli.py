@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -43,6 +45,34 @@ def _output_folder(out: Path) -> Path:
     return out
 
 
+def parse_settings(items: list[str]) -> tuple[dict[str, Any], list[Issue]]:
+    """``--set NAME=VALUE`` options as keyword arguments (whole numbers as int, other
+    numbers as float, anything else as text: ``default_policy=mixed``) and the problems
+    of those that are not of that form."""
+    out: dict[str, Any] = {}
+    bad: list[Issue] = []
+    for item in items:
+        name, eq, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name or not text:
+            bad.append(Issue("--set", None, item, "expected NAME=VALUE",
+                             "write e.g. --set lam=0.98 or --set military_aid.forward=1.5"))
+            continue
+        if name in out:
+            bad.append(Issue("--set", None, name, "set twice", "give each name once"))
+        out[name] = _number_or_text(text)
+    return out, bad
+
+
+def _number_or_text(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def _load(path: Path | None):
     from sim.model import BUILTIN_SCENARIO
     from sim.scenario.loader import load_scenario
@@ -61,14 +91,25 @@ def run(scenario: Path | None = ScenarioArg,
                                  help="Folder for Parquet, CSV and PNG outputs."),
         plots: bool = typer.Option(True, help="Write PNG plots."),
         top: int = typer.Option(8, min=0,
-                                help="How many of the largest trust changes to list.")):
+                                help="How many of the largest trust changes to list."),
+        settings: list[str] = typer.Option(
+            [], "--set", metavar="NAME=VALUE",
+            help="Set a model parameter or action weight for this run, e.g. --set lam=0.98 "
+                 "--set military_aid.forward=1.5 (repeatable; `ddsim list-params`).")):
     """Run a scenario, print a summary and write results to --out."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from sim.model import DefenceDiplomacyModel
     from sim.summary import print_summary
     loaded = _load(scenario)
-    model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps)
+    overrides, bad = parse_settings(settings)
+    try:
+        model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps, **overrides)
+    except InputError as exc:           # name the option the bad values came from
+        raise InputError(bad + [replace(i, file="--set") if i.file.endswith("(model arguments)")
+                                and i.field in overrides else i for i in exc.issues]) from None
+    if bad:
+        raise InputError(bad)
     _output_folder(out)
     with Progress(TextColumn("[bold]simulating"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} steps"), TimeRemainingColumn(), console=err_console,

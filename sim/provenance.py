@@ -77,7 +77,7 @@ def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
         "seed": model.seed,
         "steps": model.steps,
         "period": [str(model.calendar.period_start(1)), str(model.date)],
-        "overrides_in_code": {k: _plain(v) for k, v in model.overrides.items()},
+        "overrides": {k: _plain(v) for k, v in model.overrides.items()},
         "parameters": model.params.model_dump(),
         "action_weights_changed": changed_weights(model.inputs.catalogue),
         "actions": {"scenario": int(origins.get("scenario", 0)),
@@ -93,10 +93,12 @@ def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
 
 
 def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) -> str | None:
-    """The ``ddsim run`` command that makes the same results, or None when the run had
-    what a command cannot give: a random seed, keyword arguments given in code, or
-    actions an instructor added in the dashboard (``instructed``)."""
-    if model.seed is None or model.overrides or instructed:
+    """The ``ddsim run`` command that makes the same results (keyword arguments as
+    ``--set``), or None when the run had what a command cannot give: a random seed, a
+    value that is not a number or a word, or actions an instructor added in the
+    dashboard (``instructed``)."""
+    settings = [f"{k}={_setting(v)}" for k, v in model.overrides.items()]
+    if model.seed is None or instructed or None in (_setting(v) for v in model.overrides.values()):
         return None
     parts = ["ddsim", "run", str(model.loaded.path)]
     if model.variant:
@@ -104,7 +106,21 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     parts += ["--seed", str(model.seed)]
     if model.steps != model.calendar.n_steps:
         parts += ["--steps", str(model.steps)]
+    for item in settings:
+        parts += ["--set", item]
     return shlex.join(parts)
+
+
+def _setting(value: Any) -> str | None:
+    """A value as ``--set`` reads it back exactly (repr keeps every float digit), or None."""
+    value = _plain(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str) and value.strip() == value and value:
+        return value
+    return None
 
 
 def _plain(value: Any) -> Any:

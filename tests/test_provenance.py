@@ -45,11 +45,28 @@ def test_run_json_records_keyword_overrides_and_changed_weights(tmp_path):
                                   **{"joint_exercise.forward": 0.7}).run()
     model.results().save(tmp_path, plots=False)
     record = json.loads((tmp_path / "run.json").read_text())
-    assert record["overrides_in_code"] == {"lam": 0.9, "joint_exercise.forward": 0.7}
+    assert record["overrides"] == {"lam": 0.9, "joint_exercise.forward": 0.7}
     assert record["parameters"]["lam"] == 0.9
     assert record["action_weights_changed"] == {"joint_exercise.forward": 0.7}
-    assert record["reproduce"] is None      # keyword arguments: no command gives them
     assert changed_weights(DefenceDiplomacyModel(ETH).inputs.catalogue) == {}
+    # keyword arguments become --set options, and the command remakes the same tables
+    command = shlex.split(record["reproduce"])
+    assert command[-4:] == ["--set", "lam=0.9", "--set", "joint_exercise.forward=0.7"]
+    done = _ddsim(*command[1:], "--no-plots", "--out", str(tmp_path / "again"))
+    assert done.returncode == 0, done.stderr
+    for name in ("trust.csv", "events.csv", "model.parquet"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_set_options_are_checked_and_all_reported(tmp_path):
+    done = _ddsim("run", "--set", "lamda=0.9", "--set", "kappa=-1", "--set", "oops",
+                  "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    err = " ".join(done.stderr.split())
+    assert "--set: oops: expected NAME=VALUE" in err
+    assert "--set: lamda: unknown parameter 'lamda'" in err and "did you mean 'lam'" in err
+    assert "--set: kappa:" in err and "greater than 0" in err
+    assert not (tmp_path / "run.json").exists()
 
 
 def test_a_second_run_into_the_same_folder_leaves_no_files_of_the_first(tmp_path):
