@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiment import load_cached, run_model
 from sim.issues import is_count
-from sim.provenance import file_sha256, versions
+from sim.provenance import input_records, versions
 
 
 @dataclass
@@ -64,8 +64,7 @@ class Comparison:
         for flag, items in (("-p", self.pairs), ("-g", self.groups)):
             for a, b in items:
                 command += [flag, f"{a}:{b}"]
-        out = {"inputs": [{"role": "scenario", "file": self.scenario,
-                           "sha256": file_sha256(self.scenario)}],
+        out = {"inputs": input_records(load_cached(self.scenario).files),
                "variants": [self.variant_a, self.variant_b],
                "seeds": list(range(self.seeds)),
                "pairs": [list(p) for p in self.pairs], "groups": [list(g) for g in self.groups],

@@ -60,6 +60,13 @@ def changed_weights(catalogue: dict) -> dict[str, float]:
             if name in CATALOGUE and getattr(kind, f) != getattr(CATALOGUE[name], f)}
 
 
+def input_records(files: list[Path]) -> list[dict[str, Any]]:
+    """The files a scenario was read from (bases first, the scenario file last), each
+    with its role and sha256."""
+    return [{"role": "base" if n < len(files) - 1 else "scenario", "file": str(f),
+             "sha256": file_sha256(f)} for n, f in enumerate(files)]
+
+
 def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
     """How a run's results were made, as plain data for ``run.json``.
 
@@ -68,11 +75,9 @@ def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
     model = res.model
     loaded = model.loaded
     origins = res.events()["origin"].value_counts()
-    inputs = [{"role": "scenario" if f == loaded.path else "base", "file": str(f),
-               "sha256": file_sha256(f)} for f in loaded.files]
     record: dict[str, Any] = {
         "title": model.inputs.title,
-        "inputs": inputs,
+        "inputs": input_records(loaded.files),
         "variant": model.variant,
         "seed": model.seed,
         "steps": model.steps,
