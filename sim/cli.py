@@ -64,6 +64,13 @@ def parse_settings(items: list[str]) -> tuple[dict[str, Any], list[Issue]]:
     return out, bad
 
 
+def settings_error(exc: InputError, overrides: dict[str, Any], bad: list[Issue]) -> InputError:
+    """``exc`` with the problems of ``--set`` values filed under ``--set`` (the option they
+    came from, not "model arguments"), after the options that could not be read."""
+    return InputError(bad + [replace(i, file="--set") if i.file.endswith("(model arguments)")
+                             and i.field in overrides else i for i in exc.issues])
+
+
 def _number_or_text(text: str) -> Any:
     for kind in (int, float):
         try:
@@ -105,9 +112,8 @@ def run(scenario: Path | None = ScenarioArg,
     overrides, bad = parse_settings(settings)
     try:
         model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps, **overrides)
-    except InputError as exc:           # name the option the bad values came from
-        raise InputError(bad + [replace(i, file="--set") if i.file.endswith("(model arguments)")
-                                and i.field in overrides else i for i in exc.issues]) from None
+    except InputError as exc:
+        raise settings_error(exc, overrides, bad) from None
     if bad:
         raise InputError(bad)
     _output_folder(out)
@@ -178,9 +184,13 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
                                             help="Group pair G:H (mean trust of G in H)."),
             out: Path = typer.Option(Path("results/compare"), "--out", "-o"),
             workers: int | None = typer.Option(None, min=1,
-                                                  help="Processes (default: all cores).")):
+                                                  help="Processes (default: all cores)."),
+            settings: list[str] = typer.Option(
+                [], "--set", metavar="NAME=VALUE",
+                help="Set a model parameter or action weight for both variants, e.g. "
+                     "--set lam=0.95 (repeatable; `ddsim list-params`).")):
     """Compare two variants as ensembles over seeds: differences with 95 % bands."""
-    from sim.compare import check_names
+    from sim.compare import check_names, check_settings
     from sim.compare import compare as run_compare
     loaded = _load(scenario)
     if len(variant) == 1:
@@ -192,9 +202,17 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     pairs = [_pair(p) for p in pair] or None
     groups = [_pair(g) for g in group] or None
     check_names(loaded, scenario, tuple(variant), pairs, groups)
+    overrides, bad = parse_settings(settings)
+    try:
+        check_settings(loaded, variant[0], overrides)
+    except InputError as exc:
+        raise settings_error(exc, overrides, bad) from None
+    if bad:
+        raise InputError(bad)
     _output_folder(out)
     with console.status(f"running {2 * seeds} simulations ..."):
-        cmp = run_compare(scenario, variant[0], variant[1], seeds, pairs, groups, workers)
+        cmp = run_compare(scenario, variant[0], variant[1], seeds, pairs, groups, workers,
+                          overrides)
     final = cmp.difference.sort_values("date").groupby("metric").tail(1)
     table = Table("metric", "mean A - B at end", "95 % band",
                   title=f"{variant[0]} minus {variant[1]}, {seeds} seeds")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiment import load_cached, run_model
 from sim.issues import is_count
-from sim.provenance import input_records, versions
+from sim.provenance import input_records, plain, setting_text, versions
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Comparison:
     support: pd.DataFrame | None  # iso3, mean A, mean B, difference (EUR bn) if the scenario has support
     pairs: list[tuple[str, str]] = field(default_factory=list)    # the trust pairs compared
     groups: list[tuple[str, str]] = field(default_factory=list)   # the group pairs compared
+    parameters: dict = field(default_factory=dict)                # settings given to both variants
 
     def save(self, out: str | Path) -> list[Path]:
         """Write the tables (CSV), the band plot (PNG) and ``compare.json`` (how they were
@@ -64,12 +65,16 @@ class Comparison:
         for flag, items in (("-p", self.pairs), ("-g", self.groups)):
             for a, b in items:
                 command += [flag, f"{a}:{b}"]
+        settings = {k: setting_text(v) for k, v in self.parameters.items()}
+        for k, text in settings.items():
+            command += ["--set", f"{k}={text}"]
         out = {"inputs": input_records(load_cached(self.scenario).files),
                "variants": [self.variant_a, self.variant_b],
                "seeds": list(range(self.seeds)),
                "pairs": [list(p) for p in self.pairs], "groups": [list(g) for g in self.groups],
+               "overrides": {k: plain(v) for k, v in self.parameters.items()},
                "versions": versions(),
-               "reproduce": shlex.join(command)}
+               "reproduce": None if None in settings.values() else shlex.join(command)}
         if files is not None:
             out["files"] = sorted(files)
         return out
@@ -97,8 +102,8 @@ def check_names(loaded, scenario: str | Path, variants: tuple[str, str],
 
 
 def _one_run(task: tuple) -> tuple[str, int, dict[str, pd.Series], pd.DataFrame]:
-    scenario, variant, seed, pairs, groups = task
-    res = run_model(scenario, variant, seed=seed).results()
+    scenario, variant, seed, pairs, groups, parameters = task
+    res = run_model(scenario, variant, parameters, seed=seed).results()
     out = {f"trust {a} in {b}": res.trust_pair(a, b) for a, b in pairs}
     out.update({f"mean {g} in {h}": res.group_mean(g, h) for g, h in groups})
     return variant, seed, out, res.support()
@@ -106,24 +111,28 @@ def _one_run(task: tuple) -> tuple[str, int, dict[str, pd.Series], pd.DataFrame]
 
 def compare(scenario: str | Path, variant_a: str, variant_b: str, seeds: int = 10,
             pairs: list[tuple[str, str]] | None = None,
-            groups: list[tuple[str, str]] | None = None, workers: int | None = None
-            ) -> Comparison:
+            groups: list[tuple[str, str]] | None = None, workers: int | None = None,
+            parameters: dict | None = None) -> Comparison:
     """Run both variants for ``seeds`` seeds and summarise A - B per metric and date.
 
     ``workers``: processes (None: all cores). ValueError if ``seeds`` or ``workers`` is
-    not a whole number of at least 1.
+    not a whole number of at least 1. ``parameters``: model parameters and action
+    weights given to both variants (checked first: ScenarioError).
     """
     for name, value in (("seeds", seeds), ("workers", workers)):
         if value is not None and not is_count(value, 1):
             raise ValueError(f"{name} must be a whole number, 1 or more (got {value!r})")
     loaded = load_cached(scenario)
     check_names(loaded, scenario, (variant_a, variant_b), pairs, groups)
+    parameters = dict(parameters or {})
+    if parameters:
+        check_settings(loaded, variant_a, parameters)
     if pairs is None:
         pairs = [tuple(p) for p in loaded.scenario.focal.pairs]
     if groups is None:
         fg = list(loaded.scenario.focal.groups)
         groups = [(g, h) for g in fg for h in fg][:6]
-    tasks = [(str(scenario), v, s, pairs, groups) for s in range(seeds)
+    tasks = [(str(scenario), v, s, pairs, groups, parameters) for s in range(seeds)
              for v in (variant_a, variant_b)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(tasks) > 2:
@@ -167,7 +176,14 @@ def compare(scenario: str | Path, variant_a: str, variant_b: str, seeds: int = 1
             "high": d.groupby("iso3").quantile(0.975)}).reset_index()
         support = support.sort_values("difference_eur_bn").reset_index(drop=True)
     return Comparison(str(scenario), variant_a, variant_b, seeds, long, summary, support,
-                      [tuple(p) for p in pairs], [tuple(g) for g in groups])
+                      [tuple(p) for p in pairs], [tuple(g) for g in groups], parameters)
+
+
+def check_settings(loaded, variant: str | None, parameters: dict) -> None:
+    """Parameters and action weights checked as the model checks keyword arguments
+    (unknown names with the closest match, values out of range; ScenarioError)."""
+    from sim.scenario.compile import compile_inputs
+    compile_inputs(loaded, variant, parameters)
 
 
 def plot_difference(cmp: Comparison, path: Path) -> None:

@@ -82,7 +82,7 @@ def run_record(res: Results, files: list[str] | None = None) -> dict[str, Any]:
         "seed": model.seed,
         "steps": model.steps,
         "period": [str(model.calendar.period_start(1)), str(model.date)],
-        "overrides": {k: _plain(v) for k, v in model.overrides.items()},
+        "overrides": {k: plain(v) for k, v in model.overrides.items()},
         "parameters": model.params.model_dump(),
         "action_weights_changed": changed_weights(model.inputs.catalogue),
         "actions": {"scenario": int(origins.get("scenario", 0)),
@@ -102,8 +102,8 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     ``--set``), or None when the run had what a command cannot give: a random seed, a
     value that is not a number or a word, or actions an instructor added in the
     dashboard (``instructed``)."""
-    settings = [f"{k}={_setting(v)}" for k, v in model.overrides.items()]
-    if model.seed is None or instructed or None in (_setting(v) for v in model.overrides.values()):
+    settings = [f"{k}={setting_text(v)}" for k, v in model.overrides.items()]
+    if model.seed is None or instructed or None in (setting_text(v) for v in model.overrides.values()):
         return None
     parts = ["ddsim", "run", str(model.loaded.path)]
     if model.variant:
@@ -116,9 +116,9 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     return shlex.join(parts)
 
 
-def _setting(value: Any) -> str | None:
+def setting_text(value: Any) -> str | None:
     """A value as ``--set`` reads it back exactly (repr keeps every float digit), or None."""
-    value = _plain(value)
+    value = plain(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -128,6 +128,6 @@ def _setting(value: Any) -> str | None:
     return None
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy numbers as Python numbers, for JSON."""
     return value.item() if hasattr(value, "item") else value

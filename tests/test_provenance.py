@@ -94,3 +94,27 @@ def test_a_variant_file_records_its_base_file_too(tmp_path):
         ("base", "eth.yaml"), ("scenario", "what_if.yaml")]
     assert record["inputs"][0]["sha256"] == file_sha256(ROOT / ETH)
     assert shlex.split(record["reproduce"])[2:4] == [str(ext), "--variant"]
+
+
+def test_compare_with_set_records_it_and_its_command_remakes_the_tables(tmp_path):
+    rivals = "scenarios/classroom_rivals.yaml"
+    done = _ddsim("compare", rivals, "-v", "no_commission", "-n", "2", "--set", "lam=0.95",
+                  "--workers", "1", "-o", str(tmp_path / "a"))
+    assert done.returncode == 0, done.stderr
+    record = json.loads((tmp_path / "a" / "compare.json").read_text())
+    assert record["overrides"] == {"lam": 0.95}
+    command = shlex.split(record["reproduce"])
+    assert command[-2:] == ["--set", "lam=0.95"]
+    done = _ddsim(*command[1:], "--workers", "1", "-o", str(tmp_path / "b"))
+    assert done.returncode == 0, done.stderr
+    for name in ("compare_difference.csv", "compare_runs.csv"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+    plain = _ddsim("compare", rivals, "-v", "no_commission", "-n", "2", "--workers", "1",
+                   "-o", str(tmp_path / "c"))
+    assert plain.returncode == 0, plain.stderr    # and the setting made a difference
+    assert (tmp_path / "c" / "compare_runs.csv").read_bytes() != (
+        tmp_path / "a" / "compare_runs.csv").read_bytes()
+    bad = _ddsim("compare", rivals, "-v", "no_commission", "--set", "lamda=0.9",
+                 "-o", str(tmp_path / "d"))
+    assert bad.returncode == 2 and "--set: lamda: unknown parameter" in " ".join(bad.stderr.split())
+    assert not (tmp_path / "d").exists()
