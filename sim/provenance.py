@@ -102,8 +102,8 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     ``--set``), or None when the run had what a command cannot give: a random seed, a
     value that is not a number or a word, or actions an instructor added in the
     dashboard (``instructed``)."""
-    settings = [f"{k}={setting_text(v)}" for k, v in model.overrides.items()]
-    if model.seed is None or instructed or None in (setting_text(v) for v in model.overrides.values()):
+    settings = {k: setting_text(v) for k, v in model.overrides.items()}
+    if model.seed is None or instructed or None in settings.values():
         return None
     parts = ["ddsim", "run", str(model.loaded.path)]
     if model.variant:
@@ -111,8 +111,8 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     parts += ["--seed", str(model.seed)]
     if model.steps != model.calendar.n_steps:
         parts += ["--steps", str(model.steps)]
-    for item in settings:
-        parts += ["--set", item]
+    for k, text in settings.items():
+        parts += ["--set", f"{k}={text}"]
     return shlex.join(parts)
 
 

@@ -335,9 +335,3 @@ def _short(v: Any) -> str:
     if isinstance(v, (float, np.floating)):
         return "nan" if math.isnan(v) else f"{v:.3g}"
     return str(v)
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "nan" if math.isnan(v) else f"{v:.4g}"
-    return str(v)
