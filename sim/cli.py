@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,21 @@ def parse_settings(items: list[str]) -> tuple[dict[str, Any], list[Issue]]:
     return out, bad
 
 
-def settings_error(exc: InputError, overrides: dict[str, Any], bad: list[Issue]) -> InputError:
-    """``exc`` with the problems of ``--set`` values filed under ``--set`` (the option they
-    came from, not "model arguments"), after the options that could not be read."""
-    return InputError(bad + [replace(i, file="--set") if i.file.endswith("(model arguments)")
-                             and i.field in overrides else i for i in exc.issues])
+def with_settings[T](items: list[str], check: Callable[[dict[str, Any]], T]
+                     ) -> tuple[dict[str, Any], T]:
+    """Read ``--set`` options and pass them to ``check`` (which builds or checks the model
+    with them); returns the settings and what ``check`` returned. Every problem is
+    raised at once: options that cannot be read, then bad names and values, filed
+    under ``--set`` (the option they came from) rather than "model arguments"."""
+    overrides, bad = parse_settings(items)
+    try:
+        result = check(overrides)
+    except InputError as exc:
+        raise InputError(bad + [replace(i, file="--set") if i.file.endswith("(model arguments)")
+                                and i.field in overrides else i for i in exc.issues]) from None
+    if bad:
+        raise InputError(bad)
+    return overrides, result
 
 
 def _number_or_text(text: str) -> Any:
@@ -89,11 +100,10 @@ def _load(path: Path | None):
 @app.command()
 def run(scenario: Path | None = ScenarioArg,
         variant: str | None = typer.Option(None, "--variant", "-v",
-                                              help="Variant to run (default: the file's)."),
+                                           help="Variant to run (default: the file's)."),
         seed: int = typer.Option(0, "--seed", "-s", min=0,
                                  help="Random seed (same seed, same results)."),
-        steps: int | None = typer.Option(None, min=1,
-                                            help="Stop after this many steps."),
+        steps: int | None = typer.Option(None, min=1, help="Stop after this many steps."),
         out: Path = typer.Option(Path("results"), "--out", "-o",
                                  help="Folder for Parquet, CSV and PNG outputs."),
         plots: bool = typer.Option(True, help="Write PNG plots."),
@@ -109,13 +119,8 @@ def run(scenario: Path | None = ScenarioArg,
     from sim.model import DefenceDiplomacyModel
     from sim.summary import print_summary
     loaded = _load(scenario)
-    overrides, bad = parse_settings(settings)
-    try:
-        model = DefenceDiplomacyModel(loaded, variant=variant, rng=seed, steps=steps, **overrides)
-    except InputError as exc:
-        raise settings_error(exc, overrides, bad) from None
-    if bad:
-        raise InputError(bad)
+    _, model = with_settings(settings, lambda given: DefenceDiplomacyModel(
+        loaded, variant=variant, rng=seed, steps=steps, **given))
     _output_folder(out)
     with Progress(TextColumn("[bold]simulating"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} steps"), TimeRemainingColumn(), console=err_console,
@@ -184,7 +189,7 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
                                             help="Group pair G:H (mean trust of G in H)."),
             out: Path = typer.Option(Path("results/compare"), "--out", "-o"),
             workers: int | None = typer.Option(None, min=1,
-                                                  help="Processes (default: all cores)."),
+                                               help="Processes (default: all cores)."),
             settings: list[str] = typer.Option(
                 [], "--set", metavar="NAME=VALUE",
                 help="Set a model parameter or action weight for both variants, e.g. "
@@ -202,13 +207,7 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     pairs = [_pair(p) for p in pair] or None
     groups = [_pair(g) for g in group] or None
     check_names(loaded, scenario, tuple(variant), pairs, groups)
-    overrides, bad = parse_settings(settings)
-    try:
-        check_settings(loaded, variant[0], overrides)
-    except InputError as exc:
-        raise settings_error(exc, overrides, bad) from None
-    if bad:
-        raise InputError(bad)
+    overrides, _ = with_settings(settings, lambda given: check_settings(loaded, variant[0], given))
     _output_folder(out)
     with console.status(f"running {2 * seeds} simulations ..."):
         cmp = run_compare(scenario, variant[0], variant[1], seeds, pairs, groups, workers,
@@ -237,7 +236,7 @@ def sweep(file: Path = typer.Argument(..., help="Sweep YAML file (see docs/sweep
               help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster; "
                    "default: a local process pool."),
           workers: int | None = typer.Option(None, min=1,
-                                                 help="Local workers (default: all cores)."),
+                                             help="Local workers (default: all cores)."),
           force_new: bool = typer.Option(False, "--force-new",
                                          help="Start again if the sweep file changed."),
           progress: bool = typer.Option(True, help="Show a progress bar.")):
@@ -256,7 +255,7 @@ def analyze(folder: Path = typer.Argument(..., help="A sweep's results folder.")
 
 @app.command()
 def schema(out: Path | None = typer.Option(None, "--out", "-o",
-                                              help="Write to this file instead of stdout.")):
+                                           help="Write to this file instead of stdout.")):
     """Print the JSON Schema of scenario files (for editor completion and checks)."""
     from sim.scenario.schema import Scenario
     text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2)
@@ -318,7 +317,7 @@ def list_params():
 def app_cmd(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: the LAN)."),
             port: int = typer.Option(8765, help="TCP port."),
             scenarios_dir: Path | None = typer.Option(None, help="Folder of scenario files "
-                                                         "(default: ./scenarios)."),
+                                                      "(default: ./scenarios)."),
             open_browser: bool = typer.Option(False, "--open/--no-open", help="Open a browser.")):
     """Serve the classroom dashboard (offline) and print its address; Ctrl-C stops it."""
     from sim.app.cli import app_command

@@ -107,7 +107,7 @@ def validate_outcomes(specs: list[dict], scenario: str | Path | None = None,
             if key not in METRICS:
                 errors.append((("outcomes", n, "metric", key), f"unknown metric '{key}'",
                                _metric_hint(str(key), tuple(METRICS))))
-        elif metric is not None:                  # a nameless spec: the file's schema says so
+        elif metric is not None:   # (None: no name and no metric, which the file's schema reports)
             errors.append((("outcomes", n, "metric"),
                            (f"metric {metric!r} is not one metric: give a metric name or a "
                            "one-key mapping"),
