@@ -50,7 +50,12 @@ def story(res: Results, per_year: int = 4) -> list[tuple[int, str, dict[str, flo
             label = r["name"] or r["kind"].replace("_", " ")
             words.append(f"{r['date']:%b} {label} ({who}{to})")
         more = len(sel) - len(words)
-        text = "; ".join(words) + (f"; +{more} more" if more > 0 else "")
+        if words:
+            text = "; ".join(words) + (f"; +{more} more" if more > 0 else "")
+        else:                         # only routine events: say which kinds, how often
+            counts = sel["kind"].value_counts(sort=False)
+            text = ", ".join(k.replace("_", " ") + (f" x{n}" if n > 1 else "")
+                             for k, n in counts.items())
         end = {f"{a} in {b}": float(res.trust_pair(a, b)[str(year)].iloc[-1]) for a, b in pairs}
         rows.append((year, text or "(no scripted events)", end))
     return rows
