@@ -225,6 +225,11 @@ def compare(scenario: Path = typer.Argument(..., help="Scenario YAML file."),
             st.add_row(r["iso3"], f"{r.iloc[1]:.2f}", f"{r.iloc[2]:.2f}",
                        f"{r['difference_eur_bn']:+.2f}", f"[{r['low']:+.2f}, {r['high']:+.2f}]")
         console.print(st)
+    if seeds > 1 and not cmp.varies_with_seed():
+        console.print("[yellow]note:[/yellow] every seed gave the same runs, so the bands have "
+                      "zero width and one seed (-n 1) would do: chance enters the model only "
+                      "through the choices of states on endogenous policies, and in these "
+                      "variants no state made any (`policies:` in docs/scenarios.md).")
     written = cmp.save(out)
     console.print(f"Wrote {', '.join(p.name for p in written)} to {out}/")
 

@@ -39,6 +39,13 @@ class Comparison:
     groups: list[tuple[str, str]] = field(default_factory=list)   # the group pairs compared
     parameters: dict = field(default_factory=dict)                # settings given to both variants
 
+    def varies_with_seed(self) -> bool:
+        """True if some metric of either variant differs between seeds. False when no
+        state made endogenous choices in either variant (the model's only chance): every
+        seed then gives the same run and the bands have zero width."""
+        spread = self.series.groupby(["variant", "metric", "date"])["value"].agg(["min", "max"])
+        return bool((spread["max"] != spread["min"]).any())
+
     def save(self, out: str | Path) -> list[Path]:
         """Write the tables (CSV), the band plot (PNG) and ``compare.json`` (how they were
         made: :meth:`record`) into ``out``."""

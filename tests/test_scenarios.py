@@ -104,6 +104,7 @@ def test_compare_writes_bands_and_support_difference(tmp_path):
     assert set(d["metric"]) == {"trust UKR in USA", "mean west in russia_bloc"}
     assert (d["low"] <= d["mean"]).all() and (d["mean"] <= d["high"]).all()
     assert cmp.support["difference_eur_bn"].sum() > 0    # groundwork: more support with it
+    assert cmp.varies_with_seed()                         # donors decide for themselves
     import json
     import shlex
 
@@ -120,6 +121,20 @@ def test_compare_writes_bands_and_support_difference(tmp_path):
     assert CliRunner().invoke(app, args).exit_code == 0
     for name in ("compare_difference.csv", "compare_runs.csv", "support_difference.csv"):
         assert (again / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_compare_of_scripted_variants_says_the_seeds_do_not_matter(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    args = ["compare", str(HISTORICAL[1]), "-v", "historical", "-v", "no_commission",
+            "-n", "2", "--workers", "2", "-o", str(tmp_path)]
+    done = CliRunner().invoke(app, args, terminal_width=200)
+    assert done.exit_code == 0, done.output
+    assert "every seed gave the same runs" in done.output and "-n 1" in done.output
+    runs = pd.read_csv(tmp_path / "compare_runs.csv")
+    by_seed = runs.pivot_table(index=["variant", "metric", "date"], columns="seed", values="value")
+    assert (by_seed[0] == by_seed[1]).all()
 
 
 @pytest.mark.parametrize("bad", [{"seeds": 0}, {"workers": 0}, {"workers": -2}])
