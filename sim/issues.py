@@ -90,3 +90,22 @@ def is_count(value: Any, minimum: int = 0) -> bool:
     """True if ``value`` is a whole number (Python or numpy, not a bool) of at least ``minimum``:
     the check of every count a user gives (steps, seeds, workers)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum
+
+
+def yaml_syntax_issue(file: str, exc: Exception) -> Issue:
+    """An :class:`Issue` for a YAML parse error (ruamel's ``MarkedYAMLError``): its line,
+    the parser's words, and the likely fix (tabs, repeated keys, tags, or the usual
+    indentation, colon and quote slips)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = (getattr(exc, "problem", None) or getattr(exc, "context", None)
+               or "invalid YAML").strip()
+    if "'\\t'" in problem or "\t" in problem:
+        hint = "YAML indents with spaces, not tabs: replace the tab on this line with spaces"
+    elif "duplicate key" in problem:
+        hint = "each key may appear once in a mapping; remove or rename the repeated key"
+    elif "tag" in problem or "constructor" in type(exc).__name__.lower():
+        hint = "these files are plain data: remove the `!!` tag"
+    else:
+        hint = "check indentation, colons and quotes on this line or the one above"
+    return Issue(file, line, "", f"YAML syntax: {problem}", hint)

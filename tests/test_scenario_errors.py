@@ -133,6 +133,17 @@ def test_yaml_syntax_error_has_a_line(tmp_path):
     assert i.line is not None and "YAML" in i.message
 
 
+@pytest.mark.parametrize("slip, hint", [
+    ("events:\n\t- {date: 2020-03, kind: high_level_visit}\n", "not tabs"),
+    ("calendar: {start: 2020-01}\n", "appear once"),
+])
+def test_yaml_slips_get_their_own_fix(tmp_path, slip, hint):
+    text = SCENARIO_HEAD + slip
+    (i,) = _errors(tmp_path, text)
+    assert i.line == len(text.splitlines())                 # the slip's own line, the last
+    assert i.message.startswith("YAML syntax") and hint in i.hint
+
+
 def test_yaml_cannot_run_code(tmp_path):
     marker = tmp_path / "pwned"
     text = SCENARIO_HEAD + (f"extra: !!python/object/apply:os.system ['touch {marker}']\n")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from sim.issues import yaml_syntax_issue
 from sim.parameters import closest
 from sim.scenario import schema
 from sim.scenario.checks import Checker, check_scenario, check_variants_and_expectations
@@ -78,13 +79,7 @@ def read_yaml(path: Path) -> tuple[Any, str]:
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        hint = "check indentation, colons and quotes on this line or the one above"
-        if "tag" in problem or "constructor" in type(exc).__name__.lower():
-            hint = "scenario files are plain data: remove the `!!` tag"
-        raise ScenarioError([Issue(shown, line, "", f"YAML syntax: {problem}", hint)]) from None
+        raise ScenarioError([yaml_syntax_issue(shown, exc)]) from None
     except YAMLError as exc:
         raise ScenarioError([Issue(shown, None, "", f"YAML: {exc}", "fix the YAML")]) from None
     if not isinstance(data, dict):

@@ -15,7 +15,7 @@ from ruamel.yaml.comments import TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.issues import field_path as format_loc
-from sim.issues import line_of
+from sim.issues import line_of, yaml_syntax_issue
 
 from .errors import Issue
 
@@ -35,14 +35,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, list[Issue]]:
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or "invalid YAML").strip()
-        if "duplicate key" in problem:
-            hint = "each key may appear once in a mapping; remove or rename the repeated key"
-        else:
-            hint = "check indentation, colons and brackets near this line (YAML syntax)"
-        return None, [Issue(file, line, "", f"YAML syntax error: {problem}", hint)]
+        return None, [yaml_syntax_issue(file, exc)]
     except YAMLError as exc:  # pragma: no cover - unmarked YAML errors are rare
         return None, [Issue(file, None, "", f"YAML error: {exc}", "check the YAML syntax")]
     issues: list[Issue] = []

@@ -164,7 +164,16 @@ BAD_CASES = {
         design: {method: lhs, samples: 10}
         outcomes: [y]
         """,
-        None, "", "YAML syntax error", "syntax"),
+        None, "", "YAML syntax", "check indentation"),
+    "tab indentation": (
+        """
+        scenario: scenario.yaml
+        parameters:
+        \tx: {low: 0, high: 1}
+        design: {method: lhs, samples: 10}
+        outcomes: [y]
+        """,
+        3, "", "YAML syntax", "not tabs"),
     "code-running tag refused": (
         """
         scenario: scenario.yaml
