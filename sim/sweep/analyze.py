@@ -268,28 +268,30 @@ def print_analysis(result: dict[str, Any], console: Any = None, max_rows: int = 
                   f"({result['runs_ok']:,} ok, {result['runs_error']:,} errors)")
     all_outcomes = list(outcome_info(m))
     params = [p for p, spec in d["parameters"].items() if spec.get("kind") != "fixed"]
-    # as many outcomes as fit the console (each "mean ± ci" about 16 columns wide);
+    # as many outcomes as fit the console (a mean and a ± column, about 18 columns);
     # summary.csv has them all
-    room = (console.width - 13 - 9 * len(params)) // 16
+    room = (console.width - 13 - 9 * len(params)) // 18
     outcomes = all_outcomes[:max(1, min(4, room))]
     summary = result["summary"]
     if outcomes and f"{outcomes[0]}_mean" in summary.columns:
         more = (f"; first {len(outcomes)} of {len(all_outcomes)} outcomes"
                 if len(all_outcomes) > len(outcomes) else "")
-        t = Table(title=f"Per design point: mean ± 95% CI of the mean (first {min(max_rows, len(summary))} "
-                        f"of {len(summary):,} points{more}; all in summary.csv)")
+        t = Table(title=f"Per design point: mean over replicates (first {min(max_rows, len(summary))} "
+                        f"of {len(summary):,} points{more}; all in summary.csv)",
+                  caption="± : half-width of the 95% confidence interval of the mean")
         t.add_column("point", justify="right")
         for p in params:
             t.add_column(p, justify="right", overflow="fold")
         t.add_column("runs", justify="right")
         for o in outcomes:
             t.add_column(o, justify="right", overflow="fold")
+            t.add_column("±", justify="right", no_wrap=True)
         for row in summary.head(max_rows).to_dict("records"):  # records keep ints as ints
             cells = [str(row["point_id"])] + [_short(row[p]) for p in params] + [f"{row['n_runs']}"]
             for o in outcomes:
                 mean, lo, hi = row[f"{o}_mean"], row[f"{o}_ci_low"], row[f"{o}_ci_high"]
-                cells.append("-" if pd.isna(mean) else _short(mean) + ("" if pd.isna(lo) else
-                                                                        f" ± {(hi - lo) / 2:.2g}"))
+                cells.append("-" if pd.isna(mean) else _short(mean))
+                cells.append("-" if pd.isna(lo) else f"{(hi - lo) / 2:.2g}")
             t.add_row(*cells)
         console.print(t)
     idx = result["indices"]

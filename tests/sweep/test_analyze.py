@@ -115,6 +115,12 @@ def test_analyze_command(sobol_folder, tmp_path, capsys):
     assert analyze_command(sobol_folder) == 0
     out = capsys.readouterr().out
     assert "Sobol' indices" in out and "summary.csv" in out
+    # a design point is one line: its mean and the CI's half-width in columns of their own
+    first = pd.read_csv(sobol_folder / "summary.csv").iloc[0]
+    cells = next(line for line in out.splitlines() if line.startswith("│")
+                 and line.split("│")[1].strip() == "0").split("│")
+    assert f"{first['y_mean']:.3g}" in [c.strip() for c in cells]
+    assert f"{(first['y_ci_high'] - first['y_ci_low']) / 2:.2g}" == cells[-2].strip()
     assert analyze_command(tmp_path / "nothing") == 2
     (tmp_path / "empty").mkdir()
     assert analyze_command(tmp_path / "empty") == 2
