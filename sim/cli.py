@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -157,7 +159,9 @@ def check(scenarios: list[Path] = typer.Argument(..., help="Scenario or variant 
         for w in loaded.warnings:
             console.print(f"  [yellow]warning[/yellow] {w}")
         if run_expectations and loaded.scenario.expectations:
-            table = Table("expectation", "variant", "result", "detail", title=str(path))
+            table = Table(title=str(path))
+            for head in ("expectation", "variant", "result", "detail"):
+                table.add_column(head, overflow="fold")
             for o in check_expectations(loaded):
                 table.add_row(o.id, str(o.variant), "[green]pass[/green]" if o.passed
                               else "[red]FAIL[/red]", o.detail)
@@ -296,13 +300,27 @@ def list_actions(kind: str | None = typer.Argument(None, help="Show one kind in 
         for s in k.sources:
             console.print(f"  [dim]{s}: {SOURCES[s]}[/dim]")
         return
-    table = Table("kind", "form", "fwd", "back", "obs", "visibility", "cost", "gate",
-                  "institution", "sources")
-    for k in CATALOGUE.values():
-        table.add_row(k.name, k.form, f"{k.forward:g}", f"{k.back:g}", f"{k.observer:g}",
-                      "covert" if k.covert else f"{k.visibility:g}", k.cost_basis,
-                      k.gate or "", k.institution or (k.ends_institution and
-                      f"ends {k.ends_institution}") or "", ", ".join(k.sources))
+    rows = [(k.name, k.form, f"{k.forward:g}", f"{k.back:g}", f"{k.observer:g}",
+             "covert" if k.covert else f"{k.visibility:g}", k.cost_basis, k.gate or "",
+             k.institution or (k.ends_institution and f"ends {k.ends_institution}") or "",
+             ", ".join(k.sources)) for k in CATALOGUE.values()]
+    key = ("fwd, back, obs: evidence per unit for the recipient, the actor and observers; "
+           "vis: visibility. `ddsim list-actions KIND`: one kind with its reasons and sources.")
+    if console.width < 120:           # a table would cut names: one line per kind instead
+        for name, form, fwd, back, obs, vis, cost, gate, inst, sources in rows:
+            extra = "".join(f"  {label} [bold]{v}[/bold]" for label, v in
+                            (("gate", gate), ("institution", inst)) if v)
+            console.print(f"[bold]{name}[/bold] ({form})  fwd {fwd}  back {back}  obs {obs}  "
+                          f"vis {vis}  cost {cost}{extra}  [dim]{sources}[/dim]")
+        console.print(key)
+        return
+    table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, caption=key)
+    for head in ("kind", "form", "fwd", "back", "obs", "vis", "cost", "gate", "institution",
+                 "sources"):
+        table.add_column(head, no_wrap=head != "sources",
+                         justify="right" if head in ("fwd", "back", "obs", "vis") else "left")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -310,10 +328,21 @@ def list_actions(kind: str | None = typer.Argument(None, help="Show one kind in 
 def list_params():
     """Every model parameter with its default, unit and reason."""
     from sim.parameters import Parameters
-    table = Table("parameter", "default", "unit", "reason")
-    for row in Parameters.describe():
-        table.add_row(row["name"], str(row["default"]), row["unit"], row["reason"])
-    console.print(table)
+    if console.width < 120:           # a table would squeeze the reasons: one block each
+        for row in Parameters.describe():
+            console.print(f"[bold]{row['name']}[/bold] = {row['default']} {row['unit']}")
+            console.print(textwrap.fill(row["reason"], width=max(40, console.width - 1),
+                                        initial_indent="    ", subsequent_indent="    ",
+                                        break_on_hyphens=False),
+                          highlight=False, markup=False)
+    else:
+        table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        for head in ("parameter", "default", "unit"):
+            table.add_column(head, no_wrap=True)
+        table.add_column("reason", overflow="fold")
+        for row in Parameters.describe():
+            table.add_row(row["name"], str(row["default"]), row["unit"], row["reason"])
+        console.print(table)
     console.print("Action weights are overridden as [bold]kind.field[/bold] "
                   "(e.g. military_aid.forward); see `ddsim list-actions KIND`.")
 

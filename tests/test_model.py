@@ -145,6 +145,33 @@ def test_cli_schema_list_actions_and_params():
     assert "neg_memory" in params
 
 
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_cli_lists_show_every_name_and_reason_whole_at_any_width(columns):
+    import os
+    import re
+
+    from sim.catalogue import CATALOGUE
+    from sim.parameters import Parameters
+
+    def listing(command):
+        env = {**os.environ, "COLUMNS": columns}
+        out = subprocess.run([sys.executable, "-m", "sim.cli", command], capture_output=True,
+                             text=True, check=True, env=env).stdout
+        assert "…" not in out, f"{command} cut a value at {columns} columns"
+        return out
+
+    acts = listing("list-actions")
+    words = set(re.findall(r"[\w.]+", acts))
+    assert set(CATALOGUE) <= words
+    assert {s for k in CATALOGUE.values() for s in k.sources} <= words   # sources too
+    params = listing("list-params")
+    flat = " ".join(re.sub(r"[│ ]+", " ", params).split())
+    for row in Parameters.describe():
+        assert row["name"] in params.split() or f" {row['name']} " in f" {flat} "
+        if columns == "80":                    # one block per parameter: reasons whole
+            assert " ".join(row["reason"].split()) in flat, row["name"]
+
+
 def test_cli_check_passes_the_builtin_scenario():
     proc = subprocess.run([sys.executable, "-m", "sim.cli", "check", "sim/data/demo.yaml"],
                           capture_output=True, text=True)
