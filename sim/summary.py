@@ -45,8 +45,8 @@ def story(res: Results, per_year: int = 4) -> list[tuple[int, str, dict[str, flo
         salient = salient[keep]
         words = []
         for _, r in salient.head(per_year).iterrows():
-            who = r["actor"] or r["participants"].replace(" ", ",")
-            to = f"->{r['recipients']}" if r["recipients"] else ""
+            who = r["actor"] or _few(r["participants"])
+            to = f"->{_few(r['recipients'])}" if r["recipients"] else ""
             label = r["name"] or r["kind"].replace("_", " ")
             words.append(f"{r['date']:%b} {label} ({who}{to})")
         more = len(sel) - len(words)
@@ -59,6 +59,14 @@ def story(res: Results, per_year: int = 4) -> list[tuple[int, str, dict[str, flo
         end = {f"{a} in {b}": float(res.trust_pair(a, b)[str(year)].iloc[-1]) for a, b in pairs}
         rows.append((year, text or "(no scripted events)", end))
     return rows
+
+
+def _few(codes: str, most: int = 4) -> str:
+    """Space-separated state codes as ``A,B,C`` (the first three and ``+N`` beyond ``most``)."""
+    parts = codes.split()
+    if len(parts) > most:
+        parts = [*parts[:3], f"+{len(parts) - 3}"]
+    return ",".join(parts)
 
 
 def print_summary(console: Console, res: Results, top: int = 8) -> None:

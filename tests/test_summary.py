@@ -26,3 +26,10 @@ def test_story_names_routine_years_by_kind_and_counts_the_rest():
             more = len(sel) - listed
             assert text.endswith(f"+{more} more") if more else "more" not in text, (year, text)
     assert routine, "the classroom case has a year of routine events only (2031)"
+
+
+def test_long_lists_of_states_are_shortened_not_cut():
+    from sim.summary import _few
+    assert _few("UKR USA POL") == "UKR,USA,POL"
+    assert _few("UKR USA POL GBR") == "UKR,USA,POL,GBR"
+    assert _few("UKR USA POL GBR CAN ROU") == "UKR,USA,POL,+3"
