@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiment import load_cached, run_model
 from sim.issues import is_count
-from sim.provenance import input_records, plain, setting_text, versions
+from sim.provenance import input_records, plain, set_options, versions
 
 
 @dataclass
@@ -72,16 +72,14 @@ class Comparison:
         for flag, items in (("-p", self.pairs), ("-g", self.groups)):
             for a, b in items:
                 command += [flag, f"{a}:{b}"]
-        settings = {k: setting_text(v) for k, v in self.parameters.items()}
-        for k, text in settings.items():
-            command += ["--set", f"{k}={text}"]
+        options = set_options(self.parameters)
         out = {"inputs": input_records(load_cached(self.scenario).files),
                "variants": [self.variant_a, self.variant_b],
                "seeds": list(range(self.seeds)),
                "pairs": [list(p) for p in self.pairs], "groups": [list(g) for g in self.groups],
                "overrides": {k: plain(v) for k, v in self.parameters.items()},
                "versions": versions(),
-               "reproduce": None if None in settings.values() else shlex.join(command)}
+               "reproduce": None if options is None else shlex.join(command + options)}
         if files is not None:
             out["files"] = sorted(files)
         return out

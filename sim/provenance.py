@@ -102,8 +102,8 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     ``--set``), or None when the run had what a command cannot give: a random seed, a
     value that is not a number or a word, or actions an instructor added in the
     dashboard (``instructed``)."""
-    settings = {k: setting_text(v) for k, v in model.overrides.items()}
-    if model.seed is None or instructed or None in settings.values():
+    options = set_options(model.overrides)
+    if model.seed is None or instructed or options is None:
         return None
     parts = ["ddsim", "run", str(model.loaded.path)]
     if model.variant:
@@ -111,9 +111,15 @@ def reproduce_command(model: DefenceDiplomacyModel, instructed: bool = False) ->
     parts += ["--seed", str(model.seed)]
     if model.steps != model.calendar.n_steps:
         parts += ["--steps", str(model.steps)]
-    for k, text in settings.items():
-        parts += ["--set", f"{k}={text}"]
-    return shlex.join(parts)
+    return shlex.join(parts + options)
+
+
+def set_options(settings: dict[str, Any]) -> list[str] | None:
+    """``settings`` as ``--set NAME=VALUE`` options, or None if a value has no exact text."""
+    texts = {k: setting_text(v) for k, v in settings.items()}
+    if None in texts.values():
+        return None
+    return [part for k, text in texts.items() for part in ("--set", f"{k}={text}")]
 
 
 def setting_text(value: Any) -> str | None:
