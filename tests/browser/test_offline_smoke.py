@@ -24,6 +24,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("solara_app", [DEMO_A
 #: SolaraViz's "Information" card at step 0 (mesa shows model.time, a float).
 TIME_0 = re.compile(r"^Time: 0(\.0)?$")
 
+#: A race in Solara's own Vega-Lite widget (solara/widgets/vue/vegalite.vue), not an offline
+#: problem: every new chart widget calls ``requirejs.undef`` on vega, vega-lite and vega-embed
+#: and defines them again, so a chart created by Reset while another chart's ``require`` is
+#: in flight can get a half-defined vega-embed, which then reads ``usermeta`` of an undefined
+#: spec. Seen once in many CI runs. Only this demo page uses Altair (the dashboard draws on
+#: canvases of its own), and the test still requires the chart to be drawn after Reset.
+VEGA_WIDGET_RACE = ("page error: Cannot read properties of undefined (reading 'usermeta')",)
+
 #: Packages every SolaraViz page must have fetched through /_solara/cdn/.
 CORE_PACKAGES = (
     "@widgetti/solara-vuetify-app@",
@@ -84,6 +92,7 @@ def test_page_works_offline(solara_app, page, page_recorder, save_screenshot, re
     page.get_by_role("button", name="Reset").click()
     expect(page.get_by_text(TIME_0)).to_be_visible(timeout=15_000)
     page.wait_for_load_state("networkidle")
+    expect(page.locator(".vega-embed canvas").first).to_be_visible(timeout=30_000)
 
     timings = {
         "server_start_s": round(solara_app.startup_seconds, 2),
@@ -98,6 +107,6 @@ def test_page_works_offline(solara_app, page, page_recorder, save_screenshot, re
     cdn = page_recorder.cdn_requests()
     for package in CORE_PACKAGES:
         assert any(f"/_solara/cdn/{package}" in url for url in cdn), f"no request for {package}: {cdn}"
-    page_recorder.assert_clean()
+    page_recorder.assert_clean(allow=VEGA_WIDGET_RACE)
     log = solara_app.log()
     assert "Could not load URL" not in log, f"the server tried to fetch an asset from the CDN:\n{log}"
